@@ -1,0 +1,38 @@
+using MailGateway.Imap;
+
+namespace MailGateway.Api.Accounts;
+
+/// <summary>A registered mailbox account as stored. <see cref="ProtectedSecret"/> is Data-Protection ciphertext and never leaves the server.</summary>
+public sealed record Account
+{
+    public required string Id { get; init; }
+    public required string OwnerId { get; init; }
+    public required string DisplayName { get; init; }
+    public required string Email { get; init; }
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    public required ImapSecurity Security { get; init; }
+    public required string Username { get; init; }
+    public ImapAuthMechanism Mechanism { get; init; } = ImapAuthMechanism.Password;
+    /// <summary>Encrypted password or OAuth material (JSON), never returned, never logged.</summary>
+    public string? ProtectedSecret { get; init; }
+    /// <summary>Changes whenever the credentials change.</summary>
+    public required string CredentialStamp { get; init; }
+    public string? PinnedKeySha256 { get; init; }
+    public bool Disabled { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public ImapAccount ToImapAccount() =>
+        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256);
+}
+
+/// <summary>Account storage: Redis when <c>Redis:Configuration</c> is set, else in memory.</summary>
+public interface IAccountStore
+{
+    Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Account>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Account>> ListAllAsync(CancellationToken cancellationToken = default);
+    Task SaveAsync(Account account, CancellationToken cancellationToken = default);
+    Task<bool> DeleteAsync(string accountId, CancellationToken cancellationToken = default);
+}

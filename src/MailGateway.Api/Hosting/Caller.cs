@@ -1,0 +1,39 @@
+using System.Security.Claims;
+
+namespace MailGateway.Api.Hosting;
+
+/// <summary>Who is calling: the owner key of their accounts, and what they may do.</summary>
+/// <param name="OwnerId">tid+oid when present, else iss+sub (DESIGN §2).</param>
+public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> Permissions, bool IsApp)
+{
+    public const string AdminRole = "MailGateway.Admin";
+
+    public bool Has(string permission) => IsAdmin || Permissions.Contains(permission);
+
+    public static Caller From(ClaimsPrincipal user)
+    {
+        string? Find(params string[] types) =>
+            types.Select(t => user.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+
+        var tid = Find("tid", "http://schemas.microsoft.com/identity/claims/tenantid");
+        var oid = Find("oid", "http://schemas.microsoft.com/identity/claims/objectidentifier");
+        var owner = tid is not null && oid is not null
+            ? $"tid:{tid}/oid:{oid}"
+            : $"iss:{Find("iss") ?? user.Identity?.AuthenticationType ?? "unknown"}/sub:{Find("sub", ClaimTypes.NameIdentifier) ?? ""}";
+
+        var scopes = user.FindAll("scp").Concat(user.FindAll("http://schemas.microsoft.com/identity/claims/scope"))
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var roles = user.FindAll("roles").Concat(user.FindAll(ClaimTypes.Role)).Select(c => c.Value).ToList();
+        var permissions = scopes.Concat(roles).ToHashSet(StringComparer.Ordinal);
+        return new Caller(owner, roles.Contains(AdminRole), permissions, IsApp: roles.Count > 0 && !scopes.Any());
+    }
+}
+
+/// <summary>The permission names of DESIGN §2.</summary>
+public static class Permissions
+{
+    public const string MailRead = "Mail.Read";
+    public const string MailReadWrite = "Mail.ReadWrite";
+    public const string MailSend = "Mail.Send";
+    public const string WebhooksReadWrite = "Webhooks.ReadWrite";
+}

@@ -1,0 +1,33 @@
+using MailGateway.Api.Accounts;
+using MailGateway.Api.Changes;
+using MailGateway.Api.Events;
+using MailGateway.Api.GraphQL;
+using MailGateway.Api.Hosting;
+using MailGateway.Api.Mailboxes;
+using MailGateway.Api.Messages;
+using MailGateway.Api.Webhooks;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGatewayHosting();   // auth, problem details, health, metrics, OpenAPI, Redis, Data Protection, IMAP pool
+builder.AddAccounts();
+builder.AddMessages();
+builder.AddMailEvents();
+builder.AddWebhooks();
+builder.AddGraphQLApi();
+
+var app = builder.Build();
+
+app.UseGatewayHosting();
+app.MapAccountsApi();
+app.MapMailboxesApi();
+app.MapMessagesApi();
+app.MapChangesApi();
+app.MapMailEvents();
+app.MapWebhooksApi();
+app.MapGraphQLApi();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

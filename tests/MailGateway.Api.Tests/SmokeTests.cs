@@ -1,0 +1,7 @@
+namespace MailGateway.Api.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
