@@ -89,7 +89,7 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
             await client.Inbox.OpenAsync(FolderAccess.ReadOnly, Ct);
             var items = await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.Size | MessageSummaryItems.Envelope | MessageSummaryItems.Flags, Ct);
             // Sizes match too: user4 and user5 are equally long.
-            return [.. items.Select(i => $"{i.Size}|{i.Envelope!.Subject}|{i.Envelope.MessageId.Replace(user, "USER", StringComparison.Ordinal)}|{i.Flags}|{string.Join(',', i.Keywords)}")];
+            return [.. items.Select(i => $"{i.Size}|{i.Envelope!.Subject}|{i.Envelope.MessageId!.Replace(user, "USER", StringComparison.Ordinal)}|{i.Flags}|{string.Join(',', i.Keywords)}")];
         }
 
         Assert.Equal(await Fingerprint("user4"), await Fingerprint("user5"));
