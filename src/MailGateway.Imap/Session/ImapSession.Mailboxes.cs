@@ -7,7 +7,7 @@ internal sealed partial class ImapSession
 {
     public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         var items = StatusItemsFor(client);
         var result = new List<MailboxInfo>();
         foreach (var ns in client.PersonalNamespaces)
@@ -33,7 +33,7 @@ internal sealed partial class ImapSession
     public Task<MailboxInfo> CreateMailboxAsync(string path, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         MailboxPaths.Validate(path);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         if (await TryGetFolderAsync(path, cancellationToken).ConfigureAwait(false) is not null)
             throw new MailboxAlreadyExistsException(path);
         var folder = await CreateWithParentsAsync(client, path, cancellationToken).ConfigureAwait(false);
@@ -43,7 +43,7 @@ internal sealed partial class ImapSession
     public Task<MailboxInfo> UpdateMailboxAsync(string path, MailboxUpdate update, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(update);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         if (update.NewPath is { } newPath && newPath != path)
         {
@@ -121,7 +121,7 @@ internal sealed partial class ImapSession
 
     private async Task<MailboxInfo> InfoAsync(IMailFolder folder, CancellationToken cancellationToken)
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         if (!folder.Attributes.HasFlag(FolderAttributes.NoSelect))
             await folder.StatusAsync(StatusItemsFor(client), cancellationToken).ConfigureAwait(false);
         return ToInfo(folder);

@@ -16,7 +16,7 @@ internal sealed partial class ImapSession
 {
     public Task<MailboxState> GetStateAsync(string mailbox, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (HasQuickResync(client)) return await StateAsync(folder, cancellationToken).ConfigureAwait(false);
         return (await SnapshotAsync(folder, cancellationToken).ConfigureAwait(false)).State;
@@ -25,7 +25,7 @@ internal sealed partial class ImapSession
     public Task<MailboxChanges> GetChangesAsync(string mailbox, MailboxState since, int maxChanges, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         maxChanges = Math.Clamp(maxChanges, 1, 100_000);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (folder.UidValidity != since.UidValidity)
             throw new CannotCalculateChangesException("The mailbox was recreated (UIDVALIDITY changed); synchronize it again from scratch.");

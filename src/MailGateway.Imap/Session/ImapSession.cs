@@ -30,8 +30,9 @@ internal sealed partial class ImapSession : IImapSession
         return _connection ??= await _pool.BindAsync(_accountPool, _account, wantedPath, cancellationToken).ConfigureAwait(false);
     }
 
-    internal async ValueTask<ImapClient> ClientAsync(CancellationToken cancellationToken) =>
-        (await BindAsync(null, cancellationToken).ConfigureAwait(false)).Client;
+    /// <param name="wantedPath">The mailbox the operation will select, so the lease can bind to a connection that has it selected.</param>
+    internal async ValueTask<ImapClient> ClientAsync(string? wantedPath, CancellationToken cancellationToken) =>
+        (await BindAsync(wantedPath, cancellationToken).ConfigureAwait(false)).Client;
 
     /// <summary>Selects <paramref name="path"/> unless this connection already has it selected (with enough access).</summary>
     internal async Task<IMailFolder> EnsureSelectedAsync(string path, FolderAccess access, CancellationToken cancellationToken)
@@ -51,7 +52,7 @@ internal sealed partial class ImapSession : IImapSession
     internal async Task<IMailFolder> GetFolderAsync(string path, CancellationToken cancellationToken)
     {
         MailboxPaths.Validate(path);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(path, cancellationToken).ConfigureAwait(false);
         if (string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase)) return client.Inbox;
         try
         {
