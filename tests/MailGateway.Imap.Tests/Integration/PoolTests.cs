@@ -181,6 +181,22 @@ public sealed class PoolTests(ImapEnvironment fixture)
         await Assert.ThrowsAsync<ImapAuthenticationException>(() => harness.Pool.VerifyAsync(harness.Account("user50"), Ct));
     }
 
+    [Fact]
+    public async Task A_connection_that_breaks_during_an_operation_is_discarded_not_returned()
+    {
+        await using var harness = new PoolHarness(fixture.Env);
+        var session = (MailGateway.Imap.Session.ImapSession)await harness.RentAsync("user51");
+        await session.GetStateAsync("INBOX", Ct);
+        var connection = await session.BindAsync(null, Ct);
+        await connection.Client.DisconnectAsync(false, Ct); // the server "goes away"
+        await Assert.ThrowsAsync<ImapUnavailableException>(() => session.GetStateAsync("INBOX", Ct));
+        await session.DisposeAsync();
+        Assert.Equal(0, harness.Telemetry.ConnectionsOpen);
+        Assert.Empty(harness.PoolImpl.GetPool("acc-user51").Idle);
+        await using var again = await harness.RentAsync("user51");
+        await again.GetStateAsync("INBOX", Ct);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
