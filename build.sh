@@ -42,6 +42,7 @@ ensure_packages() {
 # Sums the TRX files of all test assemblies: prints "Tests: N passed, N failed[, N skipped]".
 summarize_trx() {
   local dir="$1"
+  [[ -d "$dir" ]] || { echo "Tests: 0 passed, 0 failed"; return 0; }
   find "$dir" -name '*.trx' -print0 | xargs -0 -r grep -ho '<Counters [^>]*>' | awk '
     function attr(name,   m) { return match($0, name "=\"[0-9]+\"") ? substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 3) + 0 : 0 }
     { total += attr("total"); passed += attr("passed"); failed += attr("failed") + attr("error") + attr("timeout") + attr("aborted");
@@ -109,6 +110,10 @@ cmd_demo() {
   dir="$(demo_dir)"
   port="${MG_PORT:-5080}"
   messages="${MG_DEMO_MESSAGES:-500}"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "build.sh: port $port is already in use; choose another with MG_PORT=..." >&2
+    return 1
+  fi
   mkdir -p "$dir"
   trap demo_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -151,12 +156,13 @@ cmd_demo() {
   ) >"$gwlog" 2>&1 &
   DEMO_PIDS+=($!)
   local base="http://127.0.0.1:$port"
+  local healthy=0
   for ((i = 0; i < 300; i++)); do
-    curl -fsS "$base/health/live" >/dev/null 2>&1 && break
     kill -0 "${DEMO_PIDS[1]}" 2>/dev/null || { tail -n 40 "$gwlog" >&2; echo "build.sh: the gateway exited" >&2; return 1; }
+    if curl -fsS "$base/health/live" >/dev/null 2>&1; then healthy=1; break; fi
     sleep 0.2
   done
-  curl -fsS "$base/health/live" >/dev/null || { tail -n 40 "$gwlog" >&2; echo "build.sh: no answer on $base/health/live" >&2; return 1; }
+  ((healthy)) || { tail -n 40 "$gwlog" >&2; echo "build.sh: no answer on $base/health/live" >&2; return 1; }
 
   # 3. A token and the demo account (DESIGN §3: POST /api/v1/accounts verifies by logging in).
   local token account="" status
@@ -184,7 +190,11 @@ cmd_demo() {
   printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/<mailboxId>/messages?limit=20"\n\n' "$base" "$acc"
   printf 'Swagger UI: %s/swagger\nDemo page:  %s/demo (paste the token)\n' "$base" "$base"
   printf 'Another token: dotnet %s token --key "$(cat %s)" --sub someone\nPress Ctrl-C to stop.\n' "$mailenv" "$keyfile"
-  wait "${DEMO_PIDS[1]}" || true
+  local rc=0
+  wait "${DEMO_PIDS[1]}" || rc=$?
+  # Ctrl-C ends the script through the INT trap; getting here means the gateway stopped by itself.
+  echo "build.sh: the gateway exited with code $rc (log: $gwlog)" >&2
+  return 1
 }
 
 case "${1:-test}" in
