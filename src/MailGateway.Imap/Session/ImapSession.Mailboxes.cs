@@ -57,7 +57,7 @@ internal sealed partial class ImapSession
                 : await CreateWithParentsAsync(client, newPath[..cut], cancellationToken).ConfigureAwait(false);
             MailboxesChanged();
             if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
-            await folder.RenameAsync(parent, cut < 0 ? newPath : newPath[(cut + 1)..], cancellationToken).ConfigureAwait(false);
+            await MissingAsNotFound(path, () => folder.RenameAsync(parent, cut < 0 ? newPath : newPath[(cut + 1)..], cancellationToken)).ConfigureAwait(false);
             path = newPath;
         }
         if (update.Subscribed is { } subscribe)
@@ -76,7 +76,7 @@ internal sealed partial class ImapSession
         MailboxesChanged();
         // UNSELECT (never CLOSE, which would expunge other clients' \Deleted mail) before deleting.
         if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
-        await folder.DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await MissingAsNotFound(path, () => folder.DeleteAsync(cancellationToken)).ConfigureAwait(false);
     });
 
     private async Task<IMailFolder?> TryGetFolderAsync(string path, CancellationToken cancellationToken)
@@ -123,7 +123,7 @@ internal sealed partial class ImapSession
     {
         var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         if (!folder.Attributes.HasFlag(FolderAttributes.NoSelect))
-            await folder.StatusAsync(StatusItemsFor(client), cancellationToken).ConfigureAwait(false);
+            await MissingAsNotFound(folder.FullName, () => folder.StatusAsync(StatusItemsFor(client), cancellationToken)).ConfigureAwait(false);
         return ToInfo(folder);
     }
 

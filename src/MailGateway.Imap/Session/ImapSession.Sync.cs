@@ -61,8 +61,11 @@ internal sealed partial class ImapSession
 
     private static bool HasQuickResync(ImapClient client) => client.Capabilities.HasFlag(ImapCapabilities.QuickResync);
 
-    internal static async Task<MailboxState> StateAsync(IMailFolder folder, CancellationToken cancellationToken)
+    /// <summary>UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ as the server has them now. For the selected mailbox a NOOP
+    /// comes first: servers answer STATUS from the session's view, which only moves forward at such sync points.</summary>
+    internal async Task<MailboxState> StateAsync(IMailFolder folder, CancellationToken cancellationToken)
     {
+        if (folder.IsOpen) await (await ClientAsync(folder.FullName, cancellationToken).ConfigureAwait(false)).NoOpAsync(cancellationToken).ConfigureAwait(false);
         var items = StatusItems.UidValidity | StatusItems.UidNext;
         if (folder.Supports(FolderFeature.ModSequences)) items |= StatusItems.HighestModSeq;
         await folder.StatusAsync(items, cancellationToken).ConfigureAwait(false);

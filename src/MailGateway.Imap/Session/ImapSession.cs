@@ -43,8 +43,8 @@ internal sealed partial class ImapSession : IImapSession
         if (connection.HasSelected(path, access, epoch)) return connection.SelectedFolder!;
         var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         connection.Unselected();
-        // Read-write unless asked otherwise only downgrades when the server says READ-ONLY; one select serves reads and writes.
-        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        // Always read-write (READ-ONLY only when the server says so): one selection serves reads and writes.
+        await MissingAsNotFound(path, () => folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken)).ConfigureAwait(false);
         connection.Selected(path, folder, epoch);
         return folder;
     }
@@ -59,6 +59,20 @@ internal sealed partial class ImapSession : IImapSession
             return await client.GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (FolderNotFoundException)
+        {
+            throw new MailboxNotFoundException(path);
+        }
+    }
+
+    /// <summary>Runs a command on a named mailbox, turning "no such mailbox" into <see cref="MailboxNotFoundException"/>
+    /// (MailKit's folder cache can outlive a mailbox another client deleted).</summary>
+    internal static async Task MissingAsNotFound(string path, Func<Task> command)
+    {
+        try
+        {
+            await command().ConfigureAwait(false);
+        }
+        catch (ImapCommandException ex) when (ImapErrors.IsMissingMailbox(ex))
         {
             throw new MailboxNotFoundException(path);
         }
