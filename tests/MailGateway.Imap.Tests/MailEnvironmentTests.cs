@@ -77,6 +77,20 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task The_large_attachment_marker_is_a_5_MiB_attachment()
+    {
+        await Env.SeedAsync("user6", new SeedOptions { InboxCount = 3, OtherFolders = false, Body50kMarker = false, LargeAttachmentMarker = true }, Ct);
+
+        using var client = await Env.ConnectAsync("user6", Ct);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly, Ct);
+        var uids = await client.Inbox.SearchAsync(SearchQuery.HeaderContains("X-Mailenv-Kind", "large-attachment"), Ct);
+        var summary = Assert.Single(await client.Inbox.FetchAsync(uids, MessageSummaryItems.Size | MessageSummaryItems.BodyStructure, Ct));
+        Assert.InRange(summary.Size!.Value, 6_900_000u, 7_300_000u);
+        var attachment = Assert.Single(summary.Attachments);
+        Assert.Equal("archive.bin", attachment.FileName);
+    }
+
+    [Fact]
     public async Task The_same_seed_gives_the_same_messages()
     {
         var options = new SeedOptions { InboxCount = 40, OtherFolders = false, Seed = 7, Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) };
@@ -142,6 +156,22 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
         await archive.OpenAsync(FolderAccess.ReadOnly, Ct);
         var found = await archive.SearchAsync(SearchQuery.SubjectContains("appended"), Ct);
         Assert.Equal([uid], found.Select(u => u.Id));
+    }
+
+    [Fact]
+    public async Task RestartDovecotAsync_keeps_ports_and_mail()
+    {
+        await using var env = await MailEnvironment.StartAsync(new MailEnvironmentOptions { StartRedis = false }, Ct);
+        Assert.Null(env.RedisConfiguration);
+        var uid = await env.AppendAsync("user7", "INBOX", new MimeKit.MimeMessage { Subject = "kept", Body = new MimeKit.TextPart("plain") { Text = "x" } }, Ct);
+        var (imap, imaps) = (env.ImapPort, env.ImapsPort);
+
+        await env.RestartDovecotAsync(Ct);
+
+        Assert.Equal((imap, imaps), (env.ImapPort, env.ImapsPort));
+        using var client = await env.ConnectAsync("user7", Ct);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly, Ct);
+        Assert.Equal([uid], (await client.Inbox.SearchAsync(SearchQuery.All, Ct)).Select(u => u.Id));
     }
 
     [Fact]
