@@ -39,6 +39,17 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
 }
 
+# Every IDLEing Dovecot imap process needs an inotify instance, and all private Dovecots run as the same account:
+# past the kernel default of 128 per account they fall back to a 30 s poll (shared/mailenv pitfall 2). Best effort.
+tune_kernel() {
+  [[ "$(id -u)" == 0 ]] || return 0
+  local current
+  current="$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)"
+  if ((current < 8192)); then
+    sysctl -qw fs.inotify.max_user_instances=8192 >/dev/null 2>&1 || true
+  fi
+}
+
 # Sums the TRX files of all test assemblies: prints "Tests: N passed, N failed[, N skipped]".
 summarize_trx() {
   local dir="$1"
@@ -53,6 +64,7 @@ summarize_trx() {
 
 cmd_test() {
   ensure_packages
+  tune_kernel
   dotnet build MailGateway.sln -c Release -warnaserror
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"
@@ -72,6 +84,7 @@ cmd_test() {
 
 cmd_bench() {
   ensure_packages
+  tune_kernel
   dotnet run --project bench/MailGateway.Bench -c Release -- "$@"
 }
 
@@ -105,6 +118,7 @@ json_field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -1 | cut -d: -f2- | tr -d 
 
 cmd_demo() {
   ensure_packages
+  tune_kernel
   dotnet build MailGateway.sln -c Release
   local dir port messages
   dir="$(demo_dir)"
