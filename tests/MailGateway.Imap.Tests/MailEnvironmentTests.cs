@@ -145,6 +145,26 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task SetPasswordAsync_takes_effect_at_the_next_login()
+    {
+        await Env.SetPasswordAsync("user8", "changed-secret", Ct);
+        try
+        {
+            using var client = Env.CreateClient();
+            await client.ConnectAsync(Env.Host, Env.ImapsPort, SecureSocketOptions.SslOnConnect, Ct);
+            await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("user8", MailEnvironment.PasswordOf("user8"), Ct));
+            using var fresh = await Env.ConnectAsync("user8", Ct);
+            Assert.True(fresh.IsAuthenticated);
+        }
+        finally
+        {
+            await Env.SetPasswordAsync("user8", null, Ct);
+        }
+        using var again = await Env.ConnectAsync("user8", Ct);
+        Assert.True(again.IsAuthenticated);
+    }
+
+    [Fact]
     public async Task AppendAsync_returns_the_uid_of_the_new_message()
     {
         var message = new MimeKit.MimeMessage { Subject = "appended", Body = new MimeKit.TextPart("plain") { Text = "hi" } };
