@@ -34,6 +34,10 @@ internal sealed partial class ImapSession
             throw new CannotCalculateChangesException("The state carries no mod-sequence; synchronize again from scratch.");
 
         var current = await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (since.HighestModSeq > current.HighestModSeq || since.UidNext > current.UidNext)
+            throw new CannotCalculateChangesException("The state is not one this mailbox has had; synchronize again from scratch.");
+        // Every change (flags, appends, expunges) raises HIGHESTMODSEQ under QRESYNC: equal means nothing happened.
+        if (current == since) return new MailboxChanges([], [], [], current, false);
         var destroyed = await VanishedSinceAsync(folder, since, cancellationToken).ConfigureAwait(false);
         var updated = await ChangedSinceAsync(folder, since, current, destroyed, cancellationToken).ConfigureAwait(false);
         var created = current.UidNext > since.UidNext

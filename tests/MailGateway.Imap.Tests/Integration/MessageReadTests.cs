@@ -103,6 +103,17 @@ public sealed class MessageReadTests(ImapEnvironment fixture)
         var bySubject = await session.ListMessagesAsync("INBOX", new MessageQuery { Subject = newest.Subject![..Math.Min(8, newest.Subject!.Length)], Limit = 200 }, Ct);
         Assert.Contains(bySubject.Items, i => i.Uid == newest.Uid);
 
+        var withAttachments = await session.ListMessagesAsync("INBOX", new MessageQuery { HasAttachment = true, Limit = 200 }, Ct);
+        Assert.NotEmpty(withAttachments.Items);
+        Assert.All(withAttachments.Items, i => Assert.True(i.HasAttachments));
+
+        var since = DateTimeOffset.UtcNow.AddDays(-20);
+        var recent = await session.ListMessagesAsync("INBOX", new MessageQuery { Since = since, Limit = 200 }, Ct);
+        Assert.All(recent.Items, i => Assert.True(i.ReceivedAt >= since.AddSeconds(-1), $"{i.ReceivedAt} < {since}"));
+        var older = await session.ListMessagesAsync("INBOX", new MessageQuery { Before = since, Limit = 200 }, Ct);
+        Assert.All(older.Items, i => Assert.True(i.ReceivedAt < since.AddSeconds(1)));
+        Assert.Equal(check.Inbox.Count, recent.Items.Count + older.Items.Count);
+
         var range = await session.ListMessagesAsync("INBOX", new MessageQuery { MinUid = 5, MaxUid = 9, Limit = 200 }, Ct);
         Assert.Equal([9u, 8u, 7u, 6u, 5u], range.Items.Select(i => i.Uid));
 
@@ -149,6 +160,20 @@ public sealed class MessageReadTests(ImapEnvironment fixture)
         await Assert.ThrowsAsync<ImapOperationException>(() => session.ListMessagesAsync("INBOX", new MessageQuery { Text = new string('x', 20_000) }, Ct));
         await Assert.ThrowsAsync<ImapOperationException>(() => session.ListMessagesAsync("INBOX", new MessageQuery { Keyword = "bad keyword" }, Ct));
         await Assert.ThrowsAsync<ImapOperationException>(() => session.ListMessagesAsync("INBOX", new MessageQuery { HeaderName = "X-A:\r\nB", HeaderValue = "v" }, Ct));
+    }
+
+    [Fact]
+    public async Task A_single_part_quoted_printable_message_is_decoded()
+    {
+        await SeedAsync();
+        await using var harness = new PoolHarness(fixture.Env);
+        await using var session = await harness.RentAsync(User);
+        var marker = await session.ListMessagesAsync("INBOX", new MessageQuery { HeaderName = "X-Mailenv-Kind", HeaderValue = "body-50k" }, Ct);
+        var detail = await session.GetMessageAsync(Assert.Single(marker.Items).Ref, true, Ct);
+        Assert.True(detail.Text?.Length > 20_000);
+        Assert.DoesNotContain("=\r\n", detail.Text, StringComparison.Ordinal);
+        Assert.Empty(detail.Attachments);
+        Assert.Equal(detail.Summary.MessageIdHeader, detail.Headers.First(h => h.Key.Equals("Message-ID", StringComparison.OrdinalIgnoreCase)).Value.Trim());
     }
 
     [Fact]

@@ -181,6 +181,41 @@ public sealed class PoolTests(ImapEnvironment fixture)
         await Assert.ThrowsAsync<ImapAuthenticationException>(() => harness.Pool.VerifyAsync(harness.Account("user50"), Ct));
     }
 
+    [Fact]
+    public async Task A_connection_that_breaks_during_an_operation_is_discarded_not_returned()
+    {
+        await using var harness = new PoolHarness(fixture.Env);
+        var session = (MailGateway.Imap.Session.ImapSession)await harness.RentAsync("user51");
+        await session.GetStateAsync("INBOX", Ct);
+        var connection = await session.BindAsync(null, Ct);
+        await connection.Client.DisconnectAsync(false, Ct); // the server "goes away"
+        await Assert.ThrowsAsync<ImapUnavailableException>(() => session.GetStateAsync("INBOX", Ct));
+        await session.DisposeAsync();
+        Assert.Equal(0, harness.Telemetry.ConnectionsOpen);
+        Assert.Empty(harness.PoolImpl.GetPool("acc-user51").Idle);
+        await using var again = await harness.RentAsync("user51");
+        await again.GetStateAsync("INBOX", Ct);
+    }
+
+    [Fact]
+    public async Task The_global_cap_closes_another_accounts_idle_connection_or_refuses_fast()
+    {
+        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnections"] = "2");
+        await using var busy = await harness.RentAsync("user52");
+        await using (var idle = await harness.RentAsync("user53"))
+            await idle.GetStateAsync("INBOX", Ct);
+        Assert.Equal(2, harness.Telemetry.ConnectionsOpen);
+
+        await using (var third = await harness.RentAsync("user54")) // evicts user53's free connection
+            await third.GetStateAsync("INBOX", Ct);
+        Assert.Empty(harness.PoolImpl.GetPool("acc-user53").Idle);
+
+        await using var fourth = await harness.RentAsync("user55"); // takes user54's free connection
+        var ex = await Assert.ThrowsAsync<ImapUnavailableException>(() => harness.RentAsync("user56"));
+        Assert.True(ex.RetryAfter > TimeSpan.Zero);
+        Assert.InRange(harness.Telemetry.ConnectionsOpen, 0, 2);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
