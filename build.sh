@@ -20,6 +20,10 @@ MG_APT_PACKAGES=(
   openssl         # TLS tooling (dovecot's own dependency; handy for openssl s_client checks)
   curl            # ./build.sh demo talks to the running gateway
 )
+if [[ -f demo-ui/package.json ]]; then
+  # The /demo page bundles its browser libraries with npm at build time; its end-to-end test drives headless Chromium.
+  MG_APT_PACKAGES+=(nodejs npm chromium)
+fi
 
 ensure_packages() {
   [[ "${MG_SKIP_PACKAGES:-0}" == 1 ]] && return 0
