@@ -17,7 +17,7 @@ internal static class Benchmarks
     {
         var report = new StringBuilder();
         Log($"starting Dovecot + Redis, seeding {options.Messages} messages ...");
-        await using var env = await MailEnvironment.StartAsync(cancellationToken: cancellationToken);
+        await using var env = await MailEnvironment.StartAsync(ct: cancellationToken);
         await env.SeedAsync(User, options.Messages, cancellationToken);
 
         var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
