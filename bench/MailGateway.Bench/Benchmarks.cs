@@ -28,6 +28,7 @@ internal static class Benchmarks
             ["Imap:AllowPrivateNetworks"] = "true",
             ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
             ["Redis:Configuration"] = env.RedisConfiguration!,
+            ["RateLimiting:PermitsPerMinute"] = "0",
         };
         Log("starting the gateway process ...");
         await using var gateway = await GatewayProcess.StartAsync(RepoRoot(), settings, cancellationToken);
