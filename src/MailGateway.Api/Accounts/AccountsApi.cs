@@ -1,4 +1,5 @@
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Mvc;
 
@@ -24,6 +25,7 @@ internal static partial class AccountsApi
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
         services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();
+        builder.AddImapOAuth(); // Security/: refresh-token clients and on-behalf-of tokens for XOAUTH2/OAUTHBEARER accounts
         return builder;
     }
 
@@ -56,6 +58,7 @@ internal static partial class AccountsApi
         [FromServices] public required IAccountAccess Access { get; init; }
         [FromServices] public required IImapSessionPool Pool { get; init; }
         [FromServices] public required CredentialProtector Protector { get; init; }
+        [FromServices] public required IImapOAuthGrants OAuthGrants { get; init; }
         [FromServices] public required PendingCredentials Pending { get; init; }
         [FromServices] public required ISecurityLogStore SecurityLog { get; init; }
         [FromServices] public required TimeProvider Time { get; init; }

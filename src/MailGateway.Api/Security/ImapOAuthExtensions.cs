@@ -1,3 +1,4 @@
+using MailGateway.Api.Accounts;
 using MailGateway.Api.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -16,12 +17,14 @@ public static class ImapOAuthExtensions
     /// OAuth2 for IMAP (SASL XOAUTH2/OAUTHBEARER): refresh-token clients from <c>ImapOAuth:Clients</c>, and, when
     /// <c>Authentication:Provider</c> is EntraId and the app has a client credential (<c>AzureAd:ClientSecret</c> or
     /// <c>AzureAd:ClientCertificates</c>/<c>ClientCredentials</c>), tokens on behalf of the caller for Exchange Online.
-    /// Call after <c>AddGatewayHosting</c> (it registers Redis, Data Protection and the JWT bearer scheme).
+    /// Called by <c>AddAccounts</c>, after <c>AddGatewayHosting</c> (Redis, Data Protection, the JWT bearer scheme).
     /// </summary>
     public static IHostApplicationBuilder AddImapOAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        if (services.Any(d => d.ServiceType == typeof(ImapOAuthTokenSource)))
+            return builder; // already added (AddAccounts calls it; a second call from Program.cs is harmless)
 
         services.AddOptions<ImapOAuthOptions>().BindConfiguration(ImapOAuthOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOAuthOptions>, ImapOAuthOptionsValidator>());
@@ -41,11 +44,12 @@ public static class ImapOAuthExtensions
         else
             services.AddSingleton<IOAuthTokenCache, MemoryOAuthTokenCache>();
         services.AddSingleton<TokenEndpointClient>();
-        services.AddSingleton<OAuthGrantProtector>();
         services.AddSingleton<RefreshTokenGrants>();
         services.AddSingleton<OnBehalfOfGrants>();
-        services.AddSingleton<IImapOAuthTokenSource, ImapOAuthTokenSource>();
-        services.AddExceptionHandler<ImapOAuthProblemHandler>();
+        services.TryAddSingleton<CredentialProtector>();
+        services.AddSingleton<ImapOAuthTokenSource>();
+        services.AddSingleton<IImapOAuthGrants>(sp => sp.GetRequiredService<ImapOAuthTokenSource>());
+        services.AddSingleton<IImapOAuthTokenSource>(sp => sp.GetRequiredService<ImapOAuthTokenSource>());
 
         if (OnBehalfOfConfigured(config))
             EnableOnBehalfOf(services, config.GetSection("AzureAd"), redis);

@@ -1,48 +1,47 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using MailGateway.Api.Accounts;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.Security;
 
-/// <summary>Chooses the token source by the kind of grant the account stores.</summary>
+/// <summary>Chooses the token source by what the account stores: a client's refresh token, or an on-behalf-of session.
+/// Accounts registered with a plain access token are left to the credential provider (null).</summary>
 internal sealed class ImapOAuthTokenSource(
-    OAuthGrantProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache) : IImapOAuthTokenSource
+    CredentialProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf) : IImapOAuthGrants, IImapOAuthTokenSource
 {
-    public async Task<string> ProtectGrantAsync(ImapOAuthRequest request, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        OAuthGrant grant;
-        if (request.OnBehalfOf)
+        ArgumentNullException.ThrowIfNull(oauth);
+        if (oauth.OnBehalfOf == true)
         {
-            if (request.Client is not null || request.RefreshToken is not null)
-                throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth takes either onBehalfOf or client and refreshToken, not both.");
-            grant = await onBehalfOf.CreateAsync(caller, cancellationToken).ConfigureAwait(false);
+            if (oauth.Client is not null || oauth.RefreshToken is not null || oauth.AccessToken is not null)
+                throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth.onBehalfOf excludes client, refreshToken and accessToken.");
+            return await onBehalfOf.CreateAsync(caller, cancellationToken).ConfigureAwait(false);
         }
-        else if (request.Client is null && request.RefreshToken is null)
-        {
-            throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth needs client and refreshToken, or onBehalfOf: true.");
-        }
-        else
-        {
-            grant = await refreshTokens.CreateAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        return protector.Protect(grant);
+        if (oauth.AccessToken is not null)
+            throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth.client takes a refreshToken, not an accessToken: the gateway obtains access tokens itself.");
+        return await refreshTokens.CreateAsync(oauth, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<ImapSecret> GetAccessTokenAsync(Account account, bool forceRefresh, CancellationToken cancellationToken = default)
+    public async ValueTask<string?> GetAccessTokenAsync(Account account, bool forceRefresh, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        if (!account.Mechanism.IsOAuth())
-            throw new ImapAuthenticationException("The account does not use OAuth.");
-        var grant = protector.Unprotect(account.ProtectedSecret);
-        return grant.Kind switch
+        if (account.Mechanism is not (ImapAuthMechanism.XOAuth2 or ImapAuthMechanism.OAuthBearer) || account.ProtectedSecret is null)
+            return null;
+        StoredSecret secret;
+        try
         {
-            OAuthGrant.RefreshTokenKind => await refreshTokens.GetAsync(account, grant, forceRefresh, cancellationToken).ConfigureAwait(false),
-            OAuthGrant.OnBehalfOfKind => await onBehalfOf.GetAsync(account, grant, forceRefresh, cancellationToken).ConfigureAwait(false),
-            _ => throw new ImapAuthenticationException("The account's OAuth grant is of an unknown kind; register it again."),
-        };
+            secret = protector.Unprotect(account.ProtectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null; // the credential provider reports unreadable secrets
+        }
+        if (secret.SessionKey is not null)
+            return (await onBehalfOf.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+        if (secret.Client is not null)
+            return (await refreshTokens.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+        return null;
     }
-
-    public async Task ForgetAsync(string accountId, CancellationToken cancellationToken = default) =>
-        await cache.RemoveAsync(accountId, cancellationToken).ConfigureAwait(false);
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MailGateway.Api.Hosting;
 using Account = MailGateway.Api.Accounts.Account;
+using StoredSecret = MailGateway.Api.Accounts.StoredSecret;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace MailGateway.Api.Security;
 /// </summary>
 internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMonitor<ImapOAuthOptions> options, ILogger<OnBehalfOfGrants> logger)
 {
-    public async Task<OAuthGrant> CreateAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
+    public async Task<StoredSecret> CreateAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
         if (Caller.From(caller).IsApp || caller.FindFirst("oid") is null && caller.FindFirst(ClaimConstants.ObjectId) is null)
             throw new ImapOAuthRequestException("oauth_on_behalf_of_unavailable",
@@ -33,14 +34,15 @@ internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMoni
             LongRunningWebApiSessionKey = TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto,
             CancellationToken = cancellationToken,
         };
-        await AcquireAsync(acquisition, caller, tokenOptions, accountId: "(new)").ConfigureAwait(false);
+        var accessToken = await AcquireAsync(acquisition, caller, tokenOptions, accountId: "(new)").ConfigureAwait(false);
         var sessionKey = tokenOptions.LongRunningWebApiSessionKey;
         if (string.IsNullOrEmpty(sessionKey) || sessionKey == TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto)
             throw new ImapAuthenticationException("Entra ID issued a token but no long-running session; the account could not be linked.");
-        return new OAuthGrant { Kind = OAuthGrant.OnBehalfOfKind, SessionKey = sessionKey };
+        // The first token verifies the account; later ones come from MSAL's cache by session key.
+        return new StoredSecret(AccessToken: accessToken, SessionKey: sessionKey);
     }
 
-    public async ValueTask<ImapSecret> GetAsync(Account account, OAuthGrant grant, bool forceRefresh, CancellationToken cancellationToken)
+    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, bool forceRefresh, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(grant.SessionKey))
             throw new ImapAuthenticationException("The account's on-behalf-of session is missing; register it again.");

@@ -11,14 +11,14 @@ namespace MailGateway.Api.Security;
 internal sealed class RefreshTokenGrants(
     TokenEndpointClient endpoint,
     IOAuthTokenCache cache,
-    OAuthGrantProtector protector,
+    CredentialProtector protector,
     IServiceProvider services,
     IOptionsMonitor<ImapOAuthOptions> options,
     TimeProvider time,
     ILogger<RefreshTokenGrants> logger)
 {
     /// <summary>Checks the refresh token with one refresh now, so a bad token fails the registration, not a later login.</summary>
-    public async Task<OAuthGrant> CreateAsync(ImapOAuthRequest request, CancellationToken cancellationToken)
+    public async Task<StoredSecret> CreateAsync(OAuthSettingsRequest request, CancellationToken cancellationToken)
     {
         var clientName = options.CurrentValue.Clients.Keys.FirstOrDefault(k => k.Equals(request.Client, StringComparison.OrdinalIgnoreCase));
         if (clientName is null)
@@ -30,20 +30,12 @@ internal sealed class RefreshTokenGrants(
         if (string.IsNullOrWhiteSpace(request.RefreshToken))
             throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth.refreshToken is required with imap.oauth.client.");
 
-        var obtainedAt = time.GetUtcNow();
         var response = await endpoint.RefreshAsync(clientName, request.RefreshToken, cancellationToken).ConfigureAwait(false);
-        return new OAuthGrant
-        {
-            Kind = OAuthGrant.RefreshTokenKind,
-            Client = clientName,
-            RefreshToken = response.RefreshToken ?? request.RefreshToken,
-            AccessToken = response.AccessToken,
-            AccessTokenObtainedAt = obtainedAt,
-            AccessTokenExpiresAt = response.ExpiresAt,
-        };
+        return new StoredSecret(AccessToken: response.AccessToken, RefreshToken: response.RefreshToken ?? request.RefreshToken,
+            ExpiresAt: response.ExpiresAt, Client: clientName);
     }
 
-    public async ValueTask<ImapSecret> GetAsync(Account account, OAuthGrant grant, bool forceRefresh, CancellationToken cancellationToken)
+    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, bool forceRefresh, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         if (!forceRefresh)
@@ -51,7 +43,8 @@ internal sealed class RefreshTokenGrants(
             var cached = await cache.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
             if (cached is not null && cached.Stamp == account.CredentialStamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt))
                 return new ImapSecret(cached.AccessToken);
-            if (grant.AccessToken is not null && IsFresh(grant.AccessTokenObtainedAt, grant.AccessTokenExpiresAt))
+            // The token obtained when the grant was stored (registration or rotation, both set UpdatedAt).
+            if (grant.AccessToken is not null && IsFresh(account.UpdatedAt, grant.ExpiresAt))
                 return new ImapSecret(grant.AccessToken);
         }
 
@@ -67,7 +60,7 @@ internal sealed class RefreshTokenGrants(
             var store = services.GetService<IAccountStore>();
             var latest = store is null ? null : await store.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
             if (latest is not null && latest.CredentialStamp == account.CredentialStamp && latest.ProtectedSecret != account.ProtectedSecret)
-                grant = protector.Unprotect(latest.ProtectedSecret);
+                grant = protector.Unprotect(latest.ProtectedSecret!);
 
             var obtainedAt = time.GetUtcNow();
             var response = await endpoint.RefreshAsync(grant.Client ?? "", grant.RefreshToken ?? "", cancellationToken).ConfigureAwait(false);
@@ -91,11 +84,13 @@ internal sealed class RefreshTokenGrants(
         if (expiresAt is null)
             return false;
         var lifetime = expiresAt.Value - (obtainedAt ?? expiresAt.Value);
+        if (lifetime < TimeSpan.Zero)
+            lifetime = TimeSpan.Zero;
         var skew = TimeSpan.FromTicks(Math.Min(options.CurrentValue.RefreshSkew.Ticks, lifetime.Ticks / 2));
         return time.GetUtcNow() < expiresAt.Value - skew;
     }
 
-    private async Task SaveRotatedAsync(IAccountStore store, Account account, OAuthGrant grant, TokenResponse response, DateTimeOffset obtainedAt)
+    private async Task SaveRotatedAsync(IAccountStore store, Account account, StoredSecret grant, TokenResponse response, DateTimeOffset obtainedAt)
     {
         // The new refresh token must not be lost once the endpoint issued it: don't let the caller cancel the save.
         var current = await store.GetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
@@ -104,16 +99,8 @@ internal sealed class RefreshTokenGrants(
             SecurityLog.RotatedTokenNotSaved(logger, account.Id);
             return;
         }
-        var rotated = new OAuthGrant
-        {
-            Kind = OAuthGrant.RefreshTokenKind,
-            Client = grant.Client,
-            RefreshToken = response.RefreshToken,
-            AccessToken = response.AccessToken,
-            AccessTokenObtainedAt = obtainedAt,
-            AccessTokenExpiresAt = response.ExpiresAt,
-        };
-        await store.SaveAsync(current with { ProtectedSecret = protector.Protect(rotated), UpdatedAt = time.GetUtcNow() }, CancellationToken.None)
+        var rotated = grant with { RefreshToken = response.RefreshToken, AccessToken = response.AccessToken, ExpiresAt = response.ExpiresAt };
+        await store.SaveAsync(current with { ProtectedSecret = protector.Protect(rotated), UpdatedAt = obtainedAt }, CancellationToken.None)
             .ConfigureAwait(false);
         SecurityLog.RefreshTokenRotated(logger, account.Id);
     }

@@ -48,7 +48,21 @@ internal sealed class OAuthTestHost : IAsyncDisposable
         Services = builder.Services.BuildServiceProvider(validateScopes: true);
     }
 
+    public IImapOAuthGrants Grants => Services.GetRequiredService<IImapOAuthGrants>();
     public IImapOAuthTokenSource Source => Services.GetRequiredService<IImapOAuthTokenSource>();
+    public CredentialProtector Protector => Services.GetRequiredService<CredentialProtector>();
+
+    /// <summary>What the accounts API does on POST: obtain the grant, then store the account with it (encrypted).</summary>
+    public async Task<Account> RegisterAsync(OAuthSettingsRequest oauth, System.Security.Claims.ClaimsPrincipal caller, string id = "acc1")
+    {
+        var secret = await Grants.CreateSecretAsync(oauth, caller, TestContext.Current.CancellationToken);
+        var account = NewAccount(Protector.Protect(secret), id) with { CreatedAt = Time.Now, UpdatedAt = Time.Now };
+        await Accounts.SaveAsync(account, TestContext.Current.CancellationToken);
+        return account;
+    }
+
+    public async Task<string?> TokenAsync(Account account, bool forceRefresh = false) =>
+        await Source.GetAccessTokenAsync(account, forceRefresh, TestContext.Current.CancellationToken);
 
     public static Account NewAccount(string protectedSecret, string id = "acc1", string stamp = "s1") => new()
     {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MailGateway.Api.Accounts;
 using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Http;
@@ -12,6 +13,8 @@ public class OnBehalfOfSourceTests
 {
     private static readonly ClaimsPrincipal EntraUser = new(new ClaimsIdentity(
         [new Claim("tid", "t1"), new Claim("oid", "o1"), new Claim("scp", "Mail.Read")], "Bearer"));
+
+    private static readonly OAuthSettingsRequest OnBehalfOf = new("xoauth2", null, OnBehalfOf: true);
 
     private static (OAuthTestHost Host, FakeTokenAcquisition Fake, HttpContextAccessor Http) Create()
     {
@@ -27,13 +30,17 @@ public class OnBehalfOfSourceTests
     {
         var (host, fake, _) = Create();
         await using var _ = host;
-        var secret = await host.Source.ProtectGrantAsync(new ImapOAuthRequest { OnBehalfOf = true }, EntraUser, TestContext.Current.CancellationToken);
+        var account = await host.RegisterAsync(OnBehalfOf, EntraUser);
 
         var call = Assert.Single(fake.Calls);
         Assert.Equal(["https://outlook.office.com/IMAP.AccessAsUser.All"], call.Scopes);
         Assert.Same(EntraUser, call.User);
         Assert.Equal(TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto, call.SessionKeyIn);
-        Assert.DoesNotContain(call.SessionKeyOut!, secret, StringComparison.Ordinal);
+        Assert.DoesNotContain(call.SessionKeyOut!, account.ProtectedSecret!, StringComparison.Ordinal);
+        var stored = host.Protector.Unprotect(account.ProtectedSecret!);
+        Assert.Equal(call.SessionKeyOut, stored.SessionKey);
+        Assert.Equal("exo-access-token-1", stored.AccessToken); // verifies the account without a second acquisition
+        Assert.Null(stored.Password);
     }
 
     [Fact]
@@ -41,17 +48,16 @@ public class OnBehalfOfSourceTests
     {
         var (host, fake, http) = Create();
         await using var _ = host;
-        var ct = TestContext.Current.CancellationToken;
-        var account = OAuthTestHost.NewAccount(await host.Source.ProtectGrantAsync(new ImapOAuthRequest { OnBehalfOf = true }, EntraUser, ct));
+        var account = await host.RegisterAsync(OnBehalfOf, EntraUser);
         var sessionKey = fake.Calls.Single().SessionKeyOut;
 
         // Someone else's request is in flight on this async flow (an admin reading the account, say).
         http.HttpContext = new DefaultHttpContext { User = new ClaimsPrincipal(new ClaimsIdentity([new Claim("oid", "admin")], "Bearer")) };
-        var token = await host.Source.GetAccessTokenAsync(account, false, ct);
-        var forced = await host.Source.GetAccessTokenAsync(account, true, ct);
+        var token = await host.TokenAsync(account);
+        var forced = await host.TokenAsync(account, forceRefresh: true);
 
-        Assert.Equal("exo-access-token-2", token.Value);
-        Assert.Equal("exo-access-token-3", forced.Value);
+        Assert.Equal("exo-access-token-2", token);
+        Assert.Equal("exo-access-token-3", forced);
         var logins = fake.Calls.Skip(1).ToList();
         Assert.All(logins, c =>
         {
@@ -70,7 +76,7 @@ public class OnBehalfOfSourceTests
         await using var _ = host;
         var app = new ClaimsPrincipal(new ClaimsIdentity([new Claim("tid", "t1"), new Claim("oid", "o1"), new Claim("roles", "Mail.Read")], "Bearer"));
         var ex = await Assert.ThrowsAsync<ImapOAuthRequestException>(() =>
-            host.Source.ProtectGrantAsync(new ImapOAuthRequest { OnBehalfOf = true }, app, TestContext.Current.CancellationToken));
+            host.RegisterAsync(OnBehalfOf, app));
         Assert.Equal("oauth_on_behalf_of_unavailable", ex.Code);
         Assert.Empty(fake.Calls);
     }
@@ -80,7 +86,7 @@ public class OnBehalfOfSourceTests
     {
         await using var host = new OAuthTestHost();
         var ex = await Assert.ThrowsAsync<ImapOAuthRequestException>(() =>
-            host.Source.ProtectGrantAsync(new ImapOAuthRequest { OnBehalfOf = true }, EntraUser, TestContext.Current.CancellationToken));
+            host.RegisterAsync(OnBehalfOf, EntraUser));
         Assert.Equal("oauth_on_behalf_of_unavailable", ex.Code);
     }
 
@@ -89,10 +95,9 @@ public class OnBehalfOfSourceTests
     {
         var (host, fake, _) = Create();
         await using var _ = host;
-        var ct = TestContext.Current.CancellationToken;
-        var account = OAuthTestHost.NewAccount(await host.Source.ProtectGrantAsync(new ImapOAuthRequest { OnBehalfOf = true }, EntraUser, ct));
+        var account = await host.RegisterAsync(OnBehalfOf, EntraUser);
         fake.Fail = new MsalUiRequiredException("invalid_grant", "AADSTS65001: consent required");
-        var ex = await Assert.ThrowsAsync<ImapAuthenticationException>(() => host.Source.GetAccessTokenAsync(account, false, ct).AsTask());
+        var ex = await Assert.ThrowsAsync<ImapAuthenticationException>(() => host.TokenAsync(account));
         Assert.Contains("invalid_grant", ex.Message, StringComparison.Ordinal);
     }
 
@@ -101,8 +106,8 @@ public class OnBehalfOfSourceTests
     {
         var (host, _, _) = Create();
         await using var _ = host;
-        var ex = await Assert.ThrowsAsync<ImapOAuthRequestException>(() => host.Source.ProtectGrantAsync(
-            new ImapOAuthRequest { OnBehalfOf = true, Client = "corp", RefreshToken = "x" }, EntraUser, TestContext.Current.CancellationToken));
+        var ex = await Assert.ThrowsAsync<ImapOAuthRequestException>(() => host.RegisterAsync(
+            new OAuthSettingsRequest("xoauth2", null, "x", Client: "corp", OnBehalfOf: true), EntraUser));
         Assert.Equal("oauth_grant_invalid", ex.Code);
     }
 }
