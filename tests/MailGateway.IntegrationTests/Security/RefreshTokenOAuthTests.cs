@@ -1,0 +1,244 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailGateway.IntegrationTests.Infrastructure;
+
+namespace MailGateway.IntegrationTests.Security;
+
+/// <summary>
+/// Issue 7 item 1(b) end to end: accounts with no password, only a refresh token of a configured OAuth2 client. The
+/// gateway refreshes at a real token endpoint on loopback, which mints JWTs that Dovecot's oauth2 passdb validates,
+/// and logs in to Dovecot with SASL XOAUTH2/OAUTHBEARER. Dovecot users user191..user195.
+/// </summary>
+public sealed class RefreshTokenOAuthTests(MailEnvFixture fixture) : IAsyncLifetime
+{
+    private const string ClientSecret = "oauth-client-secret-91c4e7";
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private LoopbackTokenEndpoint _endpoint = null!;
+    private GatewayApp _app = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        fixture.Secrets.Add(ClientSecret);
+        _endpoint = await LoopbackTokenEndpoint.StartAsync(_ct);
+        _endpoint.Issue = refreshToken => Mint(UserOf(refreshToken), TimeSpan.FromMinutes(10));
+        _app = fixture.CreateApp(o =>
+        {
+            o.Settings["ImapOAuth:Clients:dovecot:TokenEndpoint"] = _endpoint.TokenUrl.ToString();
+            o.Settings["ImapOAuth:Clients:dovecot:ClientId"] = "mailgateway-tests";
+            o.Settings["ImapOAuth:Clients:dovecot:ClientSecret"] = ClientSecret;
+            o.Settings["ImapOAuth:Clients:dovecot:Scope"] = "imap offline_access";
+            o.Settings["ImapOAuth:AllowInsecureTokenEndpoint"] = "true"; // plain http on loopback, tests only
+            o.Settings["ImapOAuth:RefreshSkew"] = "00:00:01";
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _endpoint.DisposeAsync();
+    }
+
+    /// <summary>Refresh tokens in these tests are "rt-{user}-{random}"; the endpoint issues tokens for that user.</summary>
+    private string NewRefreshToken(string user)
+    {
+        var token = $"rt-{user}-{Guid.NewGuid():N}";
+        fixture.Secrets.Add(token);
+        return token;
+    }
+
+    private static string UserOf(string refreshToken) => refreshToken.Split('-')[1];
+
+    /// <param name="reported">The expires_in the endpoint announces (default: the JWT's real lifetime).</param>
+    private (string, TimeSpan) Mint(string user, TimeSpan lifetime, TimeSpan? reported = null)
+    {
+        var jwt = fixture.Env.MintImapOAuthToken(user, lifetime);
+        fixture.Secrets.Add(jwt);
+        return (jwt, reported ?? lifetime);
+    }
+
+    private object Body(string user, string refreshToken, string mechanism = "xoauth2", string client = "dovecot") => new
+    {
+        displayName = $"{user} (oauth)",
+        email = $"{user}@example.test",
+        imap = new
+        {
+            host = fixture.Env.Host,
+            port = fixture.Env.ImapsPort,
+            security = "tls",
+            username = user,
+            oauth = new { mechanism, client, refreshToken },
+        },
+    };
+
+    private async Task<string> RegisterAsync(HttpClient client, string user, string refreshToken, string mechanism = "xoauth2")
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/accounts", Body(user, refreshToken, mechanism), _ct);
+        var body = await response.Content.ReadAsStringAsync(_ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(mechanism, json.RootElement.GetProperty("imap").GetProperty("auth").GetString());
+        return json.RootElement.GetProperty("id").GetString()!;
+    }
+
+    private async Task<List<string>> MailboxPathsAsync(HttpClient client, string accountId)
+    {
+        using var response = await client.GetAsync($"/api/v1/accounts/{accountId}/mailboxes", _ct);
+        var body = await response.Content.ReadAsStringAsync(_ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        using var json = JsonDocument.Parse(body);
+        var items = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement : json.RootElement.GetProperty("items");
+        return [.. items.EnumerateArray().Select(m => m.GetProperty("path").GetString()!)];
+    }
+
+    private async Task<JsonElement> SecurityLogAsync(HttpClient client, string accountId)
+    {
+        using var response = await client.GetAsync($"/api/v1/accounts/{accountId}/security-log", _ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(_ct)).RootElement.Clone();
+    }
+
+    private async Task ResetAsync(HttpClient client, string accountId)
+    {
+        using var response = await client.PostAsync($"/api/v1/accounts/{accountId}/reset", null, _ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_account_with_only_a_refresh_token_reads_its_mailboxes_over_XOAUTH2()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner1");
+        var refreshToken = NewRefreshToken("user191");
+
+        var accountId = await RegisterAsync(client, "user191", refreshToken);
+
+        var request = Assert.Single(_endpoint.Requests);
+        Assert.StartsWith("application/x-www-form-urlencoded", request.ContentType, StringComparison.Ordinal);
+        Assert.Equal("refresh_token", request.Form["grant_type"]);
+        Assert.Equal(refreshToken, request.Form["refresh_token"]);
+        Assert.Equal("mailgateway-tests", request.Form["client_id"]);
+        Assert.Equal(ClientSecret, request.Form["client_secret"]);
+        Assert.Equal("imap offline_access", request.Form["scope"]);
+
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+        var log = await SecurityLogAsync(client, accountId);
+        Assert.Contains(log.GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("outcome").GetString() == "success" && e.GetProperty("mechanism").GetString() == "XOAUTH2");
+        Assert.Single(_endpoint.Requests); // the registration's token served the logins
+    }
+
+    [Fact]
+    public async Task OAUTHBEARER_works_the_same_way()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner2");
+        var accountId = await RegisterAsync(client, "user192", NewRefreshToken("user192"), mechanism: "oauthbearer");
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+        var log = await SecurityLogAsync(client, accountId);
+        Assert.Contains(log.GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("outcome").GetString() == "success" && e.GetProperty("mechanism").GetString() == "OAUTHBEARER");
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_refreshed_and_reading_goes_on()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner3");
+        _endpoint.Issue = rt => Mint(UserOf(rt), TimeSpan.FromSeconds(4));
+        var accountId = await RegisterAsync(client, "user193", NewRefreshToken("user193"));
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+        Assert.Single(_endpoint.Requests);
+
+        await Task.Delay(TimeSpan.FromSeconds(4.5), _ct);
+        await ResetAsync(client, accountId); // drop the pooled connections: the next request logs in again
+
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+        Assert.Equal(2, _endpoint.Requests.Count);
+        Assert.All(_endpoint.Requests, r => Assert.Equal("refresh_token", r.Form["grant_type"]));
+    }
+
+    [Fact]
+    public async Task A_token_the_server_rejects_is_refreshed_once_and_the_rotated_refresh_token_is_kept()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner4");
+        // Tokens that Dovecot stops accepting after 2 s although the endpoint announced 10 minutes (revoked early).
+        _endpoint.Issue = rt => Mint(UserOf(rt), TimeSpan.FromSeconds(2), reported: TimeSpan.FromMinutes(10));
+        var accountId = await RegisterAsync(client, "user194", NewRefreshToken("user194"));
+        await Task.Delay(TimeSpan.FromSeconds(2.5), _ct);
+
+        // The server rejects the cached token; the forced refresh brings one it rejects too: 502, and exactly one refresh.
+        _endpoint.Issue = _ => Mint("user193", TimeSpan.FromMinutes(10));
+        await ResetAsync(client, accountId);
+        using (var refused = await client.GetAsync($"/api/v1/accounts/{accountId}/mailboxes", _ct))
+            Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+        Assert.Equal(2, _endpoint.Requests.Count);
+
+        // Now the forced refresh brings a good token, and the endpoint rotates the refresh token.
+        var rotated = NewRefreshToken("user194");
+        _endpoint.RotateTo = rotated;
+        _endpoint.Issue = rt => Mint(UserOf(rt), TimeSpan.FromSeconds(4));
+        await ResetAsync(client, accountId);
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+        Assert.Equal(3, _endpoint.Requests.Count);
+        var log = (await SecurityLogAsync(client, accountId)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal("success", log[0].GetProperty("outcome").GetString());
+        Assert.Equal("failure", log[1].GetProperty("outcome").GetString());
+
+        // When that token expires, the refresh uses the rotated refresh token saved (encrypted) in the account.
+        await Task.Delay(TimeSpan.FromSeconds(4.5), _ct);
+        await ResetAsync(client, accountId);
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+        Assert.Equal(4, _endpoint.Requests.Count);
+        Assert.Equal(rotated, _endpoint.Requests.Last().Form["refresh_token"]);
+    }
+
+    [Fact]
+    public async Task A_revoked_grant_puts_the_account_in_authFailed_without_leaking_secrets()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner5");
+        var refreshToken = NewRefreshToken("user195");
+
+        // Refused at registration: 422, nothing stored.
+        _endpoint.RejectWith = "invalid_grant";
+        using (var refused = await client.PostAsJsonAsync("/api/v1/accounts", Body("user195", refreshToken), _ct))
+        {
+            var body = await refused.Content.ReadAsStringAsync(_ct);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+            Assert.Contains("imap_auth_failed", body, StringComparison.Ordinal);
+            Assert.Contains("invalid_grant", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(refreshToken, body, StringComparison.Ordinal);
+            Assert.DoesNotContain(ClientSecret, body, StringComparison.Ordinal);
+        }
+
+        // Revoked later: the account goes authFailed, requests answer 502 imap_auth_failed.
+        _endpoint.RejectWith = null;
+        _endpoint.Issue = rt => Mint(UserOf(rt), TimeSpan.FromSeconds(2));
+        var accountId = await RegisterAsync(client, "user195", refreshToken);
+        _endpoint.RejectWith = "invalid_grant";
+        await Task.Delay(TimeSpan.FromSeconds(2.5), _ct);
+        await ResetAsync(client, accountId);
+
+        using (var failed = await client.GetAsync($"/api/v1/accounts/{accountId}/mailboxes", _ct))
+        {
+            var body = await failed.Content.ReadAsStringAsync(_ct);
+            Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+            Assert.Contains("imap_auth_failed", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(refreshToken, body, StringComparison.Ordinal);
+        }
+        var account = await client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{accountId}", _ct);
+        Assert.Equal("authFailed", account.GetProperty("state").GetString());
+        Assert.Contains("'dovecot'", account.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(refreshToken, account.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_client_is_a_400_with_a_stable_code()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner6");
+        using var response = await client.PostAsJsonAsync("/api/v1/accounts", new
+        {
+            displayName = "x", email = "user191@example.test",
+            imap = new { host = fixture.Env.Host, port = fixture.Env.ImapsPort, username = "user191", oauth = new { client = "nope", refreshToken = "rt-user191-x" } },
+        }, _ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("oauth_client_unknown", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+    }
+}
