@@ -25,6 +25,7 @@ internal static partial class AccountsApi
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
         services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();
+        services.AddSingleton<IImapLoginObserver, ImapLoginObserver>(); // replaces the pool's default (no-op) observer
         builder.AddImapOAuth(); // Security/: refresh-token clients and on-behalf-of tokens for XOAUTH2/OAUTHBEARER accounts
         return builder;
     }
