@@ -59,3 +59,50 @@ public class ImapOAuthOptionsTests
         Assert.True(ImapOAuthExtensions.OnBehalfOfConfigured(config));
     }
 }
+
+public class ImapOAuthRegistrationTests
+{
+    private static IServiceCollection Register(Dictionary<string, string?> settings)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddImapOAuth();
+        builder.AddImapOAuth(); // idempotent: AddAccounts calls it, Program.cs may too
+        return builder.Services;
+    }
+
+    private static readonly Dictionary<string, string?> EntraId = new()
+    {
+        ["Authentication:Provider"] = "EntraId",
+        ["AzureAd:Instance"] = "https://login.microsoftonline.com/",
+        ["AzureAd:TenantId"] = "00000000-0000-0000-0000-000000000001",
+        ["AzureAd:ClientId"] = "00000000-0000-0000-0000-000000000002",
+        ["AzureAd:ClientSecret"] = "app-secret",
+    };
+
+    [Fact]
+    public void Entra_ID_with_a_client_secret_enables_token_acquisition_with_an_in_memory_cache()
+    {
+        var services = Register(EntraId);
+        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Identity.Web.ITokenAcquisition));
+        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Identity.Web.TokenCacheProviders.IMsalTokenCacheProvider));
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(Microsoft.Extensions.Caching.Distributed.IDistributedCache)
+            && (d.ImplementationType?.Name.StartsWith("RedisCache", StringComparison.Ordinal) ?? false));
+        Assert.Single(services, d => d.ServiceType == typeof(MailGateway.Api.Accounts.IImapOAuthTokenSource));
+    }
+
+    [Fact]
+    public void With_Redis_the_MSAL_cache_is_distributed_in_Redis()
+    {
+        var services = Register(new(EntraId) { ["Redis:Configuration"] = "127.0.0.1:1" });
+        Assert.Contains(services, d => d.ServiceType == typeof(Microsoft.Extensions.Caching.Distributed.IDistributedCache)
+            && (d.ImplementationType?.Name.StartsWith("RedisCache", StringComparison.Ordinal) ?? false));
+    }
+
+    [Fact]
+    public void Without_a_client_credential_no_token_acquisition_is_registered()
+    {
+        var services = Register(new(EntraId) { ["AzureAd:ClientSecret"] = null });
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(Microsoft.Identity.Web.ITokenAcquisition));
+    }
+}

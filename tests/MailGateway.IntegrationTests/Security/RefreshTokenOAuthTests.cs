@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using MailGateway.Api.Accounts;
 using MailGateway.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGateway.IntegrationTests.Security;
 
@@ -228,6 +230,30 @@ public sealed class RefreshTokenOAuthTests(MailEnvFixture fixture) : IAsyncLifet
         Assert.Equal("authFailed", account.GetProperty("state").GetString());
         Assert.Contains("'dovecot'", account.GetProperty("lastError").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(refreshToken, account.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_password_account_can_switch_to_a_refresh_token_and_then_stores_no_password()
+    {
+        using var client = _app.CreateClient("oauth-rt-owner7");
+        var accountId = await _app.RegisterAccountAsync(client, "user191", _ct);
+        var refreshToken = NewRefreshToken("user191");
+
+        using (var patched = await client.PatchAsJsonAsync($"/api/v1/accounts/{accountId}",
+            new { oauth = new { mechanism = "xoauth2", client = "dovecot", refreshToken } }, _ct))
+        {
+            var body = await patched.Content.ReadAsStringAsync(_ct);
+            Assert.True(patched.StatusCode == HttpStatusCode.OK, $"{(int)patched.StatusCode}: {body}");
+            Assert.Contains("\"auth\":\"xoauth2\"", body, StringComparison.Ordinal);
+        }
+        Assert.Contains("INBOX", await MailboxPathsAsync(client, accountId));
+
+        var stored = await _app.Services.GetRequiredService<IAccountStore>().GetAsync(accountId, _ct);
+        var secret = _app.Services.GetRequiredService<CredentialProtector>().Unprotect(stored!.ProtectedSecret!);
+        Assert.Null(secret.Password);
+        Assert.Equal("dovecot", secret.Client);
+        Assert.Equal(refreshToken, secret.RefreshToken);
+        Assert.DoesNotContain(refreshToken, stored.ProtectedSecret!, StringComparison.Ordinal);
     }
 
     [Fact]
