@@ -93,6 +93,7 @@ internal static partial class AccountsApi
             return ApiProblems.AccountNotFound();
         await services.Pool.ResetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         await services.SecurityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+        await services.OAuthGrants.ForgetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         AccountsLog.Removed(services.Logger, account.Id);
         return TypedResults.NoContent();
     }

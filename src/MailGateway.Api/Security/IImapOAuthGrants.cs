@@ -25,6 +25,9 @@ internal interface IImapOAuthGrants
     /// <exception cref="ImapAuthenticationException">The identity provider rejected the grant (422).</exception>
     /// <exception cref="ImapUnavailableException">The identity provider could not be reached (502).</exception>
     Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops the account's cached access token (the account was removed): no live bearer token outlives it.</summary>
+    Task ForgetAsync(string accountId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The oauth block of a request cannot be used; answered as 400 with <see cref="Code"/>.</summary>

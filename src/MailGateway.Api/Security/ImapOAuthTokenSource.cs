@@ -8,7 +8,7 @@ namespace MailGateway.Api.Security;
 /// <summary>Chooses the token source by what the account stores: a client's refresh token, or an on-behalf-of session.
 /// Accounts registered with a plain access token are left to the credential provider (null).</summary>
 internal sealed class ImapOAuthTokenSource(
-    CredentialProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf) : IImapOAuthGrants, IImapOAuthTokenSource
+    CredentialProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache) : IImapOAuthGrants, IImapOAuthTokenSource
 {
     public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
     {
@@ -44,4 +44,7 @@ internal sealed class ImapOAuthTokenSource(
             return (await refreshTokens.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
         return null;
     }
+
+    public async Task ForgetAsync(string accountId, CancellationToken cancellationToken = default) =>
+        await cache.RemoveAsync(accountId, cancellationToken).ConfigureAwait(false);
 }

@@ -19,7 +19,7 @@ internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMoni
 {
     public async Task<StoredSecret> CreateAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
     {
-        if (Caller.From(caller).IsApp || caller.FindFirst("oid") is null && caller.FindFirst(ClaimConstants.ObjectId) is null)
+        if (Caller.From(caller).IsApp || (caller.FindFirst("oid") is null && caller.FindFirst(ClaimConstants.ObjectId) is null))
             throw new ImapOAuthRequestException("oauth_on_behalf_of_unavailable",
                 "imap.oauth.onBehalfOf needs a signed-in Entra ID user (a delegated token with oid), not an application token.");
 

@@ -62,8 +62,17 @@ internal sealed class RedisOAuthTokenCache(
         }
     }
 
-    public async ValueTask RemoveAsync(string accountId, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().KeyDeleteAsync(TokenKey(accountId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    public async ValueTask RemoveAsync(string accountId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetDatabase().KeyDeleteAsync(TokenKey(accountId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException ex)
+        {
+            SecurityLog.TokenCacheUnavailable(logger, ex.GetType().Name); // it expires with the token anyway
+        }
+    }
 
     public async ValueTask<IAsyncDisposable> LockAsync(string accountId, CancellationToken cancellationToken)
     {

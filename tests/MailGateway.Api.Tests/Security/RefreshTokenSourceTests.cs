@@ -70,6 +70,17 @@ public class RefreshTokenSourceTests
     }
 
     [Fact]
+    public async Task A_removed_account_leaves_no_cached_token_behind()
+    {
+        await using var host = new OAuthTestHost();
+        var account = await host.RegisterAsync(Request, User);
+        Assert.Equal("access-token-2", await host.TokenAsync(account, forceRefresh: true));
+        await host.Grants.ForgetAsync(account.Id, TestContext.Current.CancellationToken);
+        var withoutSeed = account with { ProtectedSecret = host.Protector.Protect(host.Protector.Unprotect(account.ProtectedSecret!) with { AccessToken = null }) };
+        Assert.Equal("access-token-3", await host.TokenAsync(withoutSeed));
+    }
+
+    [Fact]
     public async Task Concurrent_logins_share_one_refresh()
     {
         await using var host = new OAuthTestHost();
