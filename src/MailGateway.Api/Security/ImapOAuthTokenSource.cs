@@ -8,7 +8,8 @@ namespace MailGateway.Api.Security;
 /// <summary>Chooses the token source by what the account stores: a client's refresh token, or an on-behalf-of session.
 /// Accounts registered with a plain access token are left to the credential provider (null).</summary>
 internal sealed class ImapOAuthTokenSource(
-    CredentialProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache) : IImapOAuthGrants, IImapOAuthTokenSource
+    CredentialProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache,
+    IServiceProvider services, TimeProvider time) : IImapOAuthGrants, IImapOAuthTokenSource
 {
     public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
     {
@@ -38,11 +39,25 @@ internal sealed class ImapOAuthTokenSource(
         {
             return null; // the credential provider reports unreadable secrets
         }
-        if (secret.SessionKey is not null)
-            return (await onBehalfOf.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
-        if (secret.Client is not null)
-            return (await refreshTokens.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
-        return null;
+        try
+        {
+            if (secret.SessionKey is not null)
+                return (await onBehalfOf.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+            if (secret.Client is not null)
+                return (await refreshTokens.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+            return null;
+        }
+        catch (ImapAuthenticationException ex)
+        {
+            // The grant was refused before any IMAP login: still an authentication failure of the account (security log).
+            if (services.GetService<IImapLoginObserver>() is { } observer)
+            {
+                var mechanism = account.Mechanism == ImapAuthMechanism.OAuthBearer ? "OAUTHBEARER" : "XOAUTH2";
+                await observer.OnLoginAttemptAsync(new ImapLoginAttempt(account.Id, time.GetUtcNow(), false, mechanism, ex.Message), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            throw;
+        }
     }
 
     public async Task ForgetAsync(string accountId, CancellationToken cancellationToken = default) =>

@@ -105,6 +105,10 @@ public sealed partial class RefreshTokenOAuthTests
         var account = await client.GetFromJsonAsync<JsonElement>($"/api/v1/accounts/{accountId}", _ct);
         Assert.Equal("authFailed", account.GetProperty("state").GetString());
         Assert.Contains("'dovecot'", account.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var log = await SecurityLogAsync(client, accountId);
+        Assert.Contains(log.GetProperty("items").EnumerateArray(), e => e.GetProperty("outcome").GetString() == "failure"
+            && e.GetProperty("detail").GetString()!.Contains("invalid_grant", StringComparison.Ordinal));
+        Assert.DoesNotContain(refreshToken, log.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain(refreshToken, account.GetRawText(), StringComparison.Ordinal);
     }
 }
