@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using MailGateway.Api.Accounts;
 using MailGateway.Imap;
 
@@ -8,7 +7,7 @@ namespace MailGateway.Api.Security;
 /// <summary>Chooses the token source by what the account stores: a client's refresh token, or an on-behalf-of session.
 /// Accounts registered with a plain access token are left to the credential provider (null).</summary>
 internal sealed class ImapOAuthTokenSource(
-    CredentialProtector protector, RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache,
+    RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache,
     IServiceProvider services, TimeProvider time) : IImapOAuthGrants, IImapOAuthTokenSource
 {
     public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
@@ -25,27 +24,20 @@ internal sealed class ImapOAuthTokenSource(
         return await refreshTokens.CreateAsync(oauth, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<string?> GetAccessTokenAsync(Account account, bool forceRefresh, CancellationToken cancellationToken = default)
+    public async ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        if (account.Mechanism is not (ImapAuthMechanism.XOAuth2 or ImapAuthMechanism.OAuthBearer) || account.ProtectedSecret is null)
-            return null;
-        StoredSecret secret;
-        try
-        {
-            secret = protector.Unprotect(account.ProtectedSecret);
-        }
-        catch (CryptographicException)
-        {
-            return null; // the credential provider reports unreadable secrets
-        }
+        ArgumentNullException.ThrowIfNull(secret);
+        if (secret.SessionKey is null && secret.Client is null)
+            return null; // a password, a static access token, or the Accounts:OAuth default client
+        var stored = await services.GetRequiredService<IAccountStore>().GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+        if (stored is null || stored.CredentialStamp != account.CredentialStamp)
+            return secret.AccessToken; // being verified before it is stored: the token obtained by CreateSecretAsync
         try
         {
             if (secret.SessionKey is not null)
-                return (await onBehalfOf.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
-            if (secret.Client is not null)
-                return (await refreshTokens.GetAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
-            return null;
+                return (await onBehalfOf.GetAsync(stored, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+            return (await refreshTokens.GetAsync(stored, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (ImapAuthenticationException ex)
         {

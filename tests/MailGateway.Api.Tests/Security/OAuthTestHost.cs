@@ -61,8 +61,13 @@ internal sealed class OAuthTestHost : IAsyncDisposable
         return account;
     }
 
-    public async Task<string?> TokenAsync(Account account, bool forceRefresh = false) =>
-        await Source.GetAccessTokenAsync(account, forceRefresh, TestContext.Current.CancellationToken);
+    /// <summary>What the credential provider does at login: read the account as stored, decrypt, ask the source.</summary>
+    public async Task<string?> TokenAsync(Account account, bool forceRefresh = false)
+    {
+        var current = Accounts.Items.GetValueOrDefault(account.Id) ?? account;
+        var secret = Protector.Unprotect(current.ProtectedSecret!);
+        return await Source.GetAccessTokenAsync(account.ToImapAccount(), secret, forceRefresh, TestContext.Current.CancellationToken);
+    }
 
     public static Account NewAccount(string protectedSecret, string id = "acc1", string stamp = "s1") => new()
     {

@@ -77,6 +77,7 @@ public class RefreshTokenSourceTests
         Assert.Equal("access-token-2", await host.TokenAsync(account, forceRefresh: true));
         await host.Grants.ForgetAsync(account.Id, TestContext.Current.CancellationToken);
         var withoutSeed = account with { ProtectedSecret = host.Protector.Protect(host.Protector.Unprotect(account.ProtectedSecret!) with { AccessToken = null }) };
+        await host.Accounts.SaveAsync(withoutSeed, TestContext.Current.CancellationToken);
         Assert.Equal("access-token-3", await host.TokenAsync(withoutSeed));
     }
 
