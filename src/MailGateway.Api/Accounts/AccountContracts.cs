@@ -13,11 +13,16 @@ public sealed record ImapSettingsRequest(string? Host, int? Port, string? Securi
     public override string ToString() => $"ImapSettingsRequest {{ Host = {Host}, Port = {Port}, Security = {Security}, Username = {Username} }}";
 }
 
+/// <summary>The <c>oauth</c> block: one of a static <paramref name="AccessToken"/>; <paramref name="Client"/> + <paramref name="RefreshToken"/>
+/// (the gateway refreshes through the configured client); or <paramref name="OnBehalfOf"/> (Entra ID callers, Exchange Online).</summary>
 /// <param name="Mechanism"><c>xoauth2</c> (default) or <c>oauthbearer</c>.</param>
 /// <param name="AccessToken">An access token the IMAP server accepts, used until it expires.</param>
-public sealed record OAuthSettingsRequest(string? Mechanism, string? AccessToken, string? RefreshToken = null, DateTimeOffset? ExpiresAt = null)
+/// <param name="Client">Name of an OAuth client under <c>ImapOAuth:Clients</c>; requires <paramref name="RefreshToken"/>.</param>
+/// <param name="OnBehalfOf">True: tokens for <c>https://outlook.office.com/IMAP.AccessAsUser.All</c> on behalf of the caller.</param>
+public sealed record OAuthSettingsRequest(string? Mechanism, string? AccessToken, string? RefreshToken = null, DateTimeOffset? ExpiresAt = null,
+    string? Client = null, bool? OnBehalfOf = null)
 {
-    public override string ToString() => $"OAuthSettingsRequest {{ Mechanism = {Mechanism} }}";
+    public override string ToString() => $"OAuthSettingsRequest {{ Mechanism = {Mechanism}, Client = {Client}, OnBehalfOf = {OnBehalfOf} }}";
 }
 
 /// <summary><c>PATCH /api/v1/accounts/{accountId}</c> body: only the members present change.</summary>

@@ -81,8 +81,8 @@ internal static class AccountValidation
             case "oauthbearer": mechanism = ImapAuthMechanism.OAuthBearer; break;
             default: errors[field + ".mechanism"] = ["Must be xoauth2 or oauthbearer."]; break;
         }
-        if (string.IsNullOrEmpty(oauth.AccessToken) && string.IsNullOrEmpty(oauth.RefreshToken))
-            errors[field + ".accessToken"] = ["Give an access token, a refresh token (with Accounts:OAuth configured), or both."];
+        if (string.IsNullOrEmpty(oauth.AccessToken) && string.IsNullOrEmpty(oauth.RefreshToken) && oauth.OnBehalfOf != true)
+            errors[field + ".accessToken"] = ["Give an access token, a refresh token (with client, or with Accounts:OAuth configured), or onBehalfOf: true."];
         else if ((oauth.AccessToken?.Length ?? 0) > MaxSecretLength || (oauth.RefreshToken?.Length ?? 0) > MaxSecretLength)
             errors[field + ".accessToken"] = ["Too long."];
     }

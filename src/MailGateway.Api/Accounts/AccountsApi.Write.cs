@@ -19,7 +19,9 @@ internal static partial class AccountsApi
 
         var caller = Caller.From(user);
         var imap = request.Imap!;
-        var secret = SecretFrom(imap.Password, imap.OAuth);
+        var (secret, grantRefused) = await SecretFromAsync(imap.Password, imap.OAuth, user, response, services, cancellationToken).ConfigureAwait(false);
+        if (grantRefused is not null)
+            return grantRefused;
         var now = services.Time.GetUtcNow();
         var account = new Account
         {
@@ -68,7 +70,9 @@ internal static partial class AccountsApi
         var credentialsChanged = request.Password is not null || request.OAuth is not null;
         if (credentialsChanged)
         {
-            var secret = SecretFrom(request.Password, request.OAuth);
+            var (secret, grantRefused) = await SecretFromAsync(request.Password, request.OAuth, user, response, services, cancellationToken).ConfigureAwait(false);
+            if (grantRefused is not null)
+                return grantRefused;
             updated = updated with { Mechanism = mechanism, ProtectedSecret = services.Protector.Protect(secret), CredentialStamp = NewStamp() };
             if (await VerifyAsync(updated, secret, response, services, cancellationToken).ConfigureAwait(false) is { } refused)
                 return refused;
@@ -89,6 +93,7 @@ internal static partial class AccountsApi
             return ApiProblems.AccountNotFound();
         await services.Pool.ResetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         await services.SecurityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+        await services.OAuthGrants.ForgetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         AccountsLog.Removed(services.Logger, account.Id);
         return TypedResults.NoContent();
     }

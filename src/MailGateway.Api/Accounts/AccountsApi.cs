@@ -1,4 +1,5 @@
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,6 +36,7 @@ internal static partial class AccountsApi
             services.AddSingleton<IImapOAuthTokenSource, RefreshTokenSource>();
         }
         services.AddSingleton<IImapLoginObserver, ImapLoginObserver>(); // replaces the pool's default (no-op) observer
+        builder.AddImapOAuth(); // Security/: refresh-token clients and on-behalf-of tokens for XOAUTH2/OAUTHBEARER accounts
         return builder;
     }
 
@@ -78,6 +80,7 @@ internal static partial class AccountsApi
         [FromServices] public required IAccountAccess Access { get; init; }
         [FromServices] public required IImapSessionPool Pool { get; init; }
         [FromServices] public required CredentialProtector Protector { get; init; }
+        [FromServices] public required IImapOAuthGrants OAuthGrants { get; init; }
         [FromServices] public required PendingCredentials Pending { get; init; }
         [FromServices] public required ISecurityLogStore SecurityLog { get; init; }
         [FromServices] public required TimeProvider Time { get; init; }

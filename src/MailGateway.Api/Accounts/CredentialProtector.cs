@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.DataProtection;
 namespace MailGateway.Api.Accounts;
 
 /// <summary>The secret material of an account, serialized and encrypted into <see cref="Account.ProtectedSecret"/>.</summary>
-internal sealed record StoredSecret(string? Password = null, string? AccessToken = null, string? RefreshToken = null, DateTimeOffset? ExpiresAt = null)
+/// <param name="Client">OAuth client (<c>ImapOAuth:Clients</c>) whose token endpoint refreshes <paramref name="RefreshToken"/> (Security/RefreshTokenGrants).</param>
+/// <param name="SessionKey">Long-running on-behalf-of session of Microsoft.Identity.Web (Security/OnBehalfOfGrants).</param>
+internal sealed record StoredSecret(string? Password = null, string? AccessToken = null, string? RefreshToken = null, DateTimeOffset? ExpiresAt = null,
+    string? Client = null, string? SessionKey = null)
 {
     public override string ToString() => "StoredSecret(***)";
 }

@@ -32,8 +32,8 @@ internal sealed class RefreshTokenSource(
 
     public async ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken = default)
     {
-        if (secret.RefreshToken is null)
-            return null;
+        if (secret.RefreshToken is null || secret.Client is not null || secret.SessionKey is not null)
+            return null; // named clients and on-behalf-of sessions: Security/ImapOAuthTokenSource
         if (!forceRefresh && IsFresh(secret))
             return secret.AccessToken;
 

@@ -1,0 +1,107 @@
+using MailGateway.Api.Accounts;
+using MailGateway.Imap;
+using Microsoft.Extensions.Options;
+
+namespace MailGateway.Api.Security;
+
+/// <summary>
+/// Source (b): a stored refresh token of a configured OAuth2 client. Access tokens are cached per account and
+/// refreshed before they expire, or when the IMAP server rejected one; a rotated refresh token is saved back.
+/// </summary>
+internal sealed class RefreshTokenGrants(
+    TokenEndpointClient endpoint,
+    IOAuthTokenCache cache,
+    CredentialProtector protector,
+    IServiceProvider services,
+    IOptionsMonitor<ImapOAuthOptions> options,
+    TimeProvider time,
+    ILogger<RefreshTokenGrants> logger)
+{
+    /// <summary>Checks the refresh token with one refresh now, so a bad token fails the registration, not a later login.</summary>
+    public async Task<StoredSecret> CreateAsync(OAuthSettingsRequest request, CancellationToken cancellationToken)
+    {
+        var clientName = options.CurrentValue.Clients.Keys.FirstOrDefault(k => k.Equals(request.Client, StringComparison.OrdinalIgnoreCase));
+        if (clientName is null)
+        {
+            var known = string.Join(", ", options.CurrentValue.Clients.Keys.Order(StringComparer.Ordinal));
+            throw new ImapOAuthRequestException("oauth_client_unknown",
+                $"imap.oauth.client must name a configured OAuth client (ImapOAuth:Clients){(known.Length > 0 ? $": {known}" : "; none is configured")}.");
+        }
+        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+            throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth.refreshToken is required with imap.oauth.client.");
+
+        var response = await endpoint.RefreshAsync(clientName, request.RefreshToken, cancellationToken).ConfigureAwait(false);
+        return new StoredSecret(AccessToken: response.AccessToken, RefreshToken: response.RefreshToken ?? request.RefreshToken,
+            ExpiresAt: response.ExpiresAt, Client: clientName);
+    }
+
+    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        if (!forceRefresh)
+        {
+            var cached = await cache.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            if (cached is not null && cached.Stamp == account.CredentialStamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt))
+                return new ImapSecret(cached.AccessToken);
+            // The token obtained when the grant was stored (registration or rotation, both set UpdatedAt).
+            if (grant.AccessToken is not null && IsFresh(account.UpdatedAt, grant.ExpiresAt))
+                return new ImapSecret(grant.AccessToken);
+        }
+
+        await using (await cache.LockAsync(account.Id, cancellationToken).ConfigureAwait(false))
+        {
+            // Someone else may have refreshed while we waited (for a forced refresh: only after we were asked).
+            var cached = await cache.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            if (cached is not null && cached.Stamp == account.CredentialStamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt)
+                && (!forceRefresh || cached.ObtainedAt >= started))
+                return new ImapSecret(cached.AccessToken);
+
+            // Another instance may have rotated the refresh token since this account record was read.
+            var store = services.GetService<IAccountStore>();
+            var latest = store is null ? null : await store.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            if (latest is not null && latest.CredentialStamp == account.CredentialStamp && latest.ProtectedSecret != account.ProtectedSecret)
+                grant = protector.Unprotect(latest.ProtectedSecret!);
+
+            var obtainedAt = time.GetUtcNow();
+            var response = await endpoint.RefreshAsync(grant.Client ?? "", grant.RefreshToken ?? "", cancellationToken).ConfigureAwait(false);
+            await cache.SetAsync(account.Id, new CachedAccessToken
+            {
+                AccessToken = response.AccessToken,
+                ExpiresAt = response.ExpiresAt,
+                ObtainedAt = obtainedAt,
+                Stamp = account.CredentialStamp,
+            }, cancellationToken).ConfigureAwait(false);
+
+            if (store is not null && response.RefreshToken is not null && response.RefreshToken != grant.RefreshToken)
+                await SaveRotatedAsync(store, account, grant, response, obtainedAt).ConfigureAwait(false);
+            return new ImapSecret(response.AccessToken);
+        }
+    }
+
+    /// <summary>Usable until <c>skew</c> before expiry; the skew is at most half the token's lifetime.</summary>
+    private bool IsFresh(DateTimeOffset? obtainedAt, DateTimeOffset? expiresAt)
+    {
+        if (expiresAt is null)
+            return false;
+        var lifetime = expiresAt.Value - (obtainedAt ?? expiresAt.Value);
+        if (lifetime < TimeSpan.Zero)
+            lifetime = TimeSpan.Zero;
+        var skew = TimeSpan.FromTicks(Math.Min(options.CurrentValue.RefreshSkew.Ticks, lifetime.Ticks / 2));
+        return time.GetUtcNow() < expiresAt.Value - skew;
+    }
+
+    private async Task SaveRotatedAsync(IAccountStore store, Account account, StoredSecret grant, TokenResponse response, DateTimeOffset obtainedAt)
+    {
+        // The new refresh token must not be lost once the endpoint issued it: don't let the caller cancel the save.
+        var current = await store.GetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+        if (current is null || current.CredentialStamp != account.CredentialStamp)
+        {
+            SecurityLog.RotatedTokenNotSaved(logger, account.Id);
+            return;
+        }
+        var rotated = grant with { RefreshToken = response.RefreshToken, AccessToken = response.AccessToken, ExpiresAt = response.ExpiresAt };
+        await store.SaveAsync(current with { ProtectedSecret = protector.Protect(rotated), UpdatedAt = obtainedAt }, CancellationToken.None)
+            .ConfigureAwait(false);
+        SecurityLog.RefreshTokenRotated(logger, account.Id);
+    }
+}
