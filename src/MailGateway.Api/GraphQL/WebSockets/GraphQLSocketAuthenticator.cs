@@ -17,9 +17,11 @@ internal sealed class GraphQLSocketAuthenticator(IAuthorizationPolicyProvider po
     public async Task<ClaimsPrincipal?> AuthenticateAsync(HttpContext upgrade, object? initPayload, CancellationToken cancellationToken)
     {
         var target = upgrade;
+        // A scope of its own: authentication handlers are cached per scope and already ran for the upgrade request.
+        await using var scope = upgrade.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         if (ReadToken(initPayload) is { } token)
         {
-            target = new DefaultHttpContext { RequestServices = upgrade.RequestServices };
+            target = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
             target.Request.Scheme = upgrade.Request.Scheme;
             target.Request.Host = upgrade.Request.Host;
             target.Request.Path = upgrade.Request.Path;

@@ -44,9 +44,9 @@ internal sealed partial class GraphQLWebSocketConnection(
         {
             await ReceiveLoopAsync(linked.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
-            if (e is WebSocketException) GraphQLLog.SocketFailed(logger, e);
+            if (e is not OperationCanceledException) GraphQLLog.SocketFailed(logger, e);
         }
         finally
         {
@@ -77,45 +77,49 @@ internal sealed partial class GraphQLWebSocketConnection(
             Close((int)WebSocketCloseStatus.PolicyViolation, "The client does not read messages fast enough.");
     }
 
+    /// <summary>Reads until the peer's close frame. After we decided to close, further messages are ignored while
+    /// the peer answers our close frame (bounded by the writer's grace period), so the close code always arrives.</summary>
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        while (socket.State == WebSocketState.Open && _close is null)
+        while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
         {
             buffer.ResetWrittenCount();
             ValueWebSocketReceiveResult received;
+            var tooBig = false;
             do
             {
                 received = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
-                buffer.Advance(received.Count);
+                if (!tooBig) buffer.Advance(received.Count);
                 if (buffer.WrittenCount > options.MaxRequestBytes)
                 {
-                    Close((int)WebSocketCloseStatus.MessageTooBig, $"Messages are limited to {options.MaxRequestBytes} bytes.");
-                    return;
+                    tooBig = true;
+                    buffer.ResetWrittenCount();
                 }
             } while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
 
             if (received.MessageType == WebSocketMessageType.Close) return;
-            if (received.MessageType != WebSocketMessageType.Text)
-            {
+            if (_close is not null) continue;
+            if (tooBig)
+                Close((int)WebSocketCloseStatus.MessageTooBig, $"Messages are limited to {options.MaxRequestBytes} bytes.");
+            else if (received.MessageType != WebSocketMessageType.Text)
                 Close(CloseCodes.BadRequest, "Only text messages are accepted.");
-                return;
-            }
-            OperationMessage? message;
-            try
-            {
-                message = serializer.Deserialize<OperationMessage>(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                message = null;
-            }
-            if (message?.Type is null)
-            {
+            else if (Parse(buffer.WrittenSpan) is { Type: not null } message)
+                await HandleAsync(message, cancellationToken);
+            else
                 Close(CloseCodes.BadRequest, "Invalid message received.");
-                return;
-            }
-            await HandleAsync(message, cancellationToken);
+        }
+    }
+
+    private OperationMessage? Parse(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return serializer.Deserialize<OperationMessage>(System.Text.Encoding.UTF8.GetString(utf8));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -188,7 +192,7 @@ internal sealed partial class GraphQLWebSocketConnection(
                 await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, cancellationToken);
             if (_close is not null) GraphQLLog.SocketClosed(logger, code, reason);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
             // The peer went away; nothing left to tell it.
         }

@@ -14,8 +14,18 @@ internal static class GraphQLWebSocketEndpoint
         using var socket = await http.WebSockets.AcceptWebSocketAsync(offered ? GraphQLWebSocketConnection.SubProtocol : null);
         if (!offered)
         {
-            await socket.CloseOutputAsync((System.Net.WebSockets.WebSocketCloseStatus)CloseCodes.SubprotocolNotAcceptable,
-                "Subprotocol not acceptable: use graphql-transport-ws", http.RequestAborted);
+            // CloseAsync waits (briefly) for the peer's answer, so the code reaches it before the request ends.
+            using var grace = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            grace.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                await socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)CloseCodes.SubprotocolNotAcceptable,
+                    "Subprotocol not acceptable: use graphql-transport-ws", grace.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+            {
+                // The peer did not answer the close; nothing more to do.
+            }
             return;
         }
         var connection = new GraphQLWebSocketConnection(socket, http,
