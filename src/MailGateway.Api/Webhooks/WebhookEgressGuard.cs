@@ -144,7 +144,7 @@ internal sealed class WebhookEgressGuard(IOptions<WebhookOptions> options)
 
 /// <summary>Public: always allowed. Private: loopback, RFC 1918, CGNAT, ULA; allowed only with AllowPrivateNetworks.
 /// Forbidden: link-local/metadata, multicast, unspecified, broadcast, reserved; never allowed.</summary>
-internal enum EgressClass { Public, Private, Forbidden }
+public enum EgressClass { Public, Private, Forbidden }
 
 /// <summary>A destination refused by the egress guard at connect time.</summary>
 public sealed class WebhookEgressException(string message) : IOException(message);

@@ -14,12 +14,10 @@ internal static partial class WebhooksApi
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsRelationsValidator>();
-        services.AddDataProtection();
         services.TryAddSingleton(TimeProvider.System);
 
-        // Redis when configured (DESIGN §1); the multiplexer itself is registered by the host.
-        var useRedis = !string.IsNullOrWhiteSpace(builder.Configuration["Redis:Configuration"]);
-        if (useRedis)
+        // Redis when configured (DESIGN §1); the multiplexer and the Data Protection key ring are set up by the host.
+        if (builder.Configuration.IsRedisConfigured())
         {
             services.AddSingleton<IWebhookStore>(sp => new RedisWebhookStore(sp.GetRequiredService<IConnectionMultiplexer>()));
             services.AddSingleton<IWebhookQueue>(sp => new RedisWebhookQueue(
