@@ -1,7 +1,64 @@
+using MailGateway.Api.Hosting;
+using MailGateway.Imap;
+using Microsoft.AspNetCore.Mvc;
+
 namespace MailGateway.Api.Accounts;
 
-internal static class AccountsApi
+/// <summary>Registered IMAP accounts: <c>/api/v1/accounts</c>. Reads need Mail.Read, changes Mail.ReadWrite.</summary>
+internal static partial class AccountsApi
 {
-    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder) => builder;
-    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app) => app;
+    public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        if (builder.Configuration.IsRedisConfigured())
+        {
+            services.AddSingleton<IAccountStore, RedisAccountStore>();
+            services.AddSingleton<ISecurityLogStore, RedisSecurityLogStore>();
+        }
+        else
+        {
+            services.AddSingleton<IAccountStore, InMemoryAccountStore>();
+            services.AddSingleton<ISecurityLogStore, InMemorySecurityLogStore>();
+        }
+        services.AddSingleton<IAccountAccess, AccountAccess>();
+        services.AddSingleton<CredentialProtector>();
+        services.AddSingleton<PendingCredentials>();
+        services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/accounts")
+            .WithTags("Accounts")
+            .RequireAuthorization(Permissions.MailRead)
+            .RequirePerUserRateLimit();
+
+        group.MapGet("/", ListAccounts).WithName("ListAccounts").WithSummary("The caller's accounts (all accounts for an admin).");
+        group.MapPost("/", CreateAccount).WithName("CreateAccount").RequireAuthorization(Permissions.MailReadWrite)
+            .WithSummary("Registers an IMAP account after logging in with its credentials.");
+        group.MapGet("/{accountId}", GetAccount).WithName("GetAccount").WithSummary("One account with its connection state.");
+        group.MapPatch("/{accountId}", UpdateAccount).WithName("UpdateAccount").RequireAuthorization(Permissions.MailReadWrite)
+            .WithSummary("Changes the display name, credentials (verified first) or disabled flag.");
+        group.MapDelete("/{accountId}", DeleteAccount).WithName("DeleteAccount").RequireAuthorization(Permissions.MailReadWrite)
+            .WithSummary("Removes the account and closes its IMAP connections.");
+        group.MapPost("/{accountId}/reset", ResetAccount).WithName("ResetAccount").RequireAuthorization(Permissions.MailReadWrite)
+            .WithSummary("Closes the account's connections and clears authFailed so the next request logs in again.");
+        group.MapGet("/{accountId}/security-log", GetSecurityLog).WithName("GetAccountSecurityLog")
+            .WithSummary("Recent IMAP authentication successes and failures of the account, newest first.");
+        return app;
+    }
+
+    /// <summary>What the handlers use, injected once.</summary>
+    internal sealed class AccountServices
+    {
+        [FromServices] public required IAccountStore Store { get; init; }
+        [FromServices] public required IAccountAccess Access { get; init; }
+        [FromServices] public required IImapSessionPool Pool { get; init; }
+        [FromServices] public required CredentialProtector Protector { get; init; }
+        [FromServices] public required PendingCredentials Pending { get; init; }
+        [FromServices] public required ISecurityLogStore SecurityLog { get; init; }
+        [FromServices] public required TimeProvider Time { get; init; }
+        [FromServices] public required ILogger<Account> Logger { get; init; }
+    }
 }

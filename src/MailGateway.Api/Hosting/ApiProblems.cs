@@ -13,14 +13,35 @@ public static class ApiProblems
             Status = status,
             Title = title,
             Detail = detail,
-            Type = $"https://mailgateway.dev/problems/{code.Replace('_', '-')}",
+            Type = TypeFor(code),
         };
         problem.Extensions["code"] = code;
         return TypedResults.Problem(problem);
     }
 
+    /// <summary>The problem <c>type</c> URI for a code.</summary>
+    public static string TypeFor(string code) => $"https://mailgateway.dev/problems/{code.Replace('_', '-')}";
+
+    public static ProblemHttpResult Unprocessable(string code, string title, string? detail = null) => Create(StatusCodes.Status422UnprocessableEntity, code, title, detail);
     public static ProblemHttpResult NotFound(string code, string title, string? detail = null) => Create(StatusCodes.Status404NotFound, code, title, detail);
     public static ProblemHttpResult BadRequest(string code, string title, string? detail = null) => Create(StatusCodes.Status400BadRequest, code, title, detail);
+    /// <summary>400 <c>validation_failed</c> with an <c>errors</c> map of field → messages.</summary>
+    public static ProblemHttpResult ValidationFailed(IDictionary<string, string[]> errors)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid.",
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+            Type = TypeFor("validation_failed"),
+        };
+        problem.Extensions["code"] = "validation_failed";
+        problem.Extensions["errors"] = errors;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>409 <c>account_disabled</c>: the account exists but its owner disabled it (PATCH <c>disabled: false</c> to resume).</summary>
+    public static ProblemHttpResult AccountDisabled() => Create(StatusCodes.Status409Conflict, "account_disabled", "The account is disabled.");
     public static ProblemHttpResult Validation(string detail) => Create(StatusCodes.Status400BadRequest, "validation_failed", "The request is not valid.", detail);
     public static ProblemHttpResult AccountNotFound() => NotFound("account_not_found", "The account was not found.");
     public static ProblemHttpResult MailboxNotFound() => NotFound("mailbox_not_found", "The mailbox was not found.");

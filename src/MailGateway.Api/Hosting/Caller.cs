@@ -8,7 +8,10 @@ public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> P
 {
     public const string AdminRole = "MailGateway.Admin";
 
-    public bool Has(string permission) => IsAdmin || Permissions.Contains(permission);
+    /// <summary>Admins hold every permission; <c>Mail.ReadWrite</c> includes <c>Mail.Read</c>.</summary>
+    public bool Has(string permission) =>
+        IsAdmin || Permissions.Contains(permission)
+        || (permission == MailGateway.Api.Hosting.Permissions.MailRead && Permissions.Contains(MailGateway.Api.Hosting.Permissions.MailReadWrite));
 
     public static Caller From(ClaimsPrincipal user)
     {

@@ -1,8 +1,61 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace MailGateway.Api.Hosting;
 
+/// <summary>Everything host-level: auth, problem details, health, metrics, OpenAPI, Redis, Data Protection, IMAP pool.</summary>
 internal static class HostingExtensions
 {
-    public static IHostApplicationBuilder AddGatewayHosting(this IHostApplicationBuilder builder) => builder;
+    /// <summary>Default request body cap (bytes) when <c>Http:MaxRequestBodyBytes</c> is not set.</summary>
+    public const long DefaultMaxRequestBodyBytes = 30L * 1024 * 1024;
 
-    public static WebApplication UseGatewayHosting(this WebApplication app) => app;
+    public static IHostApplicationBuilder AddGatewayHosting(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+
+        var maxBody = config.GetValue<long?>("Http:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
+        services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = maxBody);
+
+        builder.AddGatewayProblemDetails();
+        builder.AddGatewayRedis();
+        builder.AddGatewayDataProtection();
+        builder.AddGatewayAuthentication();
+        builder.AddGatewayAuthorization();
+        builder.AddGatewayRateLimiting();
+        builder.AddGatewayHealth();
+        builder.AddGatewayTelemetry();
+        builder.AddGatewayOpenApi();
+        builder.AddGatewayWebSecurity();
+
+        services.AddImapSessionPool(config.GetSection("Imap"));
+        return builder;
+    }
+
+    public static WebApplication UseGatewayHosting(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseGatewayWebSecurity();
+        app.UseGatewayOpenApi();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapGatewayHealth();
+        app.MapGatewayTelemetry();
+        return app;
+    }
 }

@@ -1,0 +1,23 @@
+namespace MailGateway.Api.Accounts;
+
+/// <summary>Account logs: ids, owners and hosts only — never a password or token.</summary>
+internal static partial class AccountsLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "Account {AccountId} registered by {OwnerId} for {Host}:{Port}", EventName = "AccountRegistered")]
+    public static partial void Registered(ILogger logger, string accountId, string ownerId, string host, int port);
+
+    [LoggerMessage(2002, LogLevel.Information, "Account verification for {OwnerId} at {Host}:{Port} refused: {Code}", EventName = "AccountVerificationRefused")]
+    public static partial void VerificationRefused(ILogger logger, string ownerId, string host, int port, string code);
+
+    [LoggerMessage(2003, LogLevel.Information, "Account {AccountId} updated (credentials changed: {CredentialsChanged}, disabled: {Disabled})", EventName = "AccountUpdated")]
+    public static partial void Updated(ILogger logger, string accountId, bool credentialsChanged, bool disabled);
+
+    [LoggerMessage(2004, LogLevel.Information, "Account {AccountId} removed", EventName = "AccountRemoved")]
+    public static partial void Removed(ILogger logger, string accountId);
+
+    [LoggerMessage(2005, LogLevel.Information, "Account {AccountId}: connections reset on request", EventName = "AccountReset")]
+    public static partial void Reset(ILogger logger, string accountId);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Could not record a login outcome for account {AccountId}", EventName = "SecurityLogWriteFailed")]
+    public static partial void SecurityLogWriteFailed(ILogger logger, Exception exception, string accountId);
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using StackExchange.Redis;
+
+namespace MailGateway.Api.Hosting;
+
+/// <summary>Data Protection (encrypts stored IMAP credentials): one application name for every instance, the key ring
+/// in Redis when configured (else <c>DataProtection:KeysDirectory</c>), optionally protected with a certificate.</summary>
+internal static class DataProtectionExtensions
+{
+    public const string ApplicationName = "MailGateway";
+    public const string RedisKeyRing = RedisExtensions.KeyPrefix + "dataprotection:keys";
+
+    public static IHostApplicationBuilder AddGatewayDataProtection(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("DataProtection");
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+
+        if (builder.Configuration.IsRedisConfigured())
+        {
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
+            {
+                var redis = sp.GetRequiredService<IConnectionMultiplexer>();
+                o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), RedisKeyRing);
+            });
+        }
+        else if (section["KeysDirectory"] is { Length: > 0 } directory)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(directory));
+        }
+
+        if (section["CertificateFile"] is { Length: > 0 } certificateFile)
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(certificateFile, section["CertificatePassword"]);
+            var previous = (section.GetSection("PreviousCertificateFiles").Get<string[]>() ?? [])
+                .Select(f => X509CertificateLoader.LoadPkcs12FromFile(f, section["CertificatePassword"]));
+            dataProtection.ProtectKeysWithCertificate(certificate)
+                .UnprotectKeysWithAnyCertificate([certificate, .. previous]);
+        }
+        return builder;
+    }
+}

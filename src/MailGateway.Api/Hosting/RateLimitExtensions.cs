@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MailGateway.Api.Hosting;
+
+/// <summary>Per-user rate limiting (partition = owner id, else client IP): <c>RateLimiting:PermitsPerMinute</c>
+/// requests per minute (0 turns it off); answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
+internal static class RateLimitExtensions
+{
+    public const string PerUserPolicy = "per-user";
+    public const int DefaultPermitsPerMinute = 6000;
+
+    public static IHostApplicationBuilder AddGatewayRateLimiting(this IHostApplicationBuilder builder)
+    {
+        var permits = builder.Configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute);
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(PerUserPolicy, context =>
+            {
+                if (permits <= 0)
+                    return RateLimitPartition.GetNoLimiter("off");
+                var key = context.User.Identity?.IsAuthenticated == true
+                    ? Caller.From(context.User).OwnerId
+                    : "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
+            o.OnRejected = OnRejectedAsync;
+        });
+        return builder;
+    }
+
+    /// <summary>Applies the per-user limit to a route group or endpoint.</summary>
+    public static TBuilder RequirePerUserRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(PerUserPolicy);
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        services.GetRequiredService<GatewayMetrics>().RateLimited();
+        var partition = http.User.Identity?.IsAuthenticated == true ? Caller.From(http.User).OwnerId : "anonymous";
+        HostingLog.RateLimited(services.GetRequiredService<ILoggerFactory>().CreateLogger("MailGateway.Api.RateLimiting"),
+            partition, http.Connection.RemoteIpAddress?.ToString(), http.Request.Path);
+
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var value) ? value : TimeSpan.FromSeconds(60);
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status429TooManyRequests,
+            Title = "Too many requests.",
+            Detail = "The per-user request limit was reached; retry after the time in Retry-After.",
+            Type = ApiProblems.TypeFor("rate_limited"),
+        };
+        problem.Extensions["code"] = "rate_limited";
+        await services.GetRequiredService<IProblemDetailsService>()
+            .TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }).ConfigureAwait(false);
+    }
+}

@@ -1,4 +1,0 @@
-namespace MailGateway.Testing;
-
-/// <summary>Placeholder until the mail environment lands.</summary>
-public static class TestingAssembly;
