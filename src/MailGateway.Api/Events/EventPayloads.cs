@@ -30,7 +30,7 @@ public sealed record EventMessageSummary(
     bool HasAttachments,
     string? Preview)
 {
-    public static EventMessageSummary From(MessageSummary s) => new(
+    public static EventMessageSummary Create(MessageSummary s) => new(
         ResourceIds.Message(s.Ref),
         ResourceIds.Mailbox(s.Mailbox),
         s.Uid,
