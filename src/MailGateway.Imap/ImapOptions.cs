@@ -25,4 +25,7 @@ public sealed class ImapOptions
     public List<string> AllowedHosts { get; set; } = [];
     /// <summary>Extra trust roots (PEM files) for server certificates.</summary>
     public List<string> TrustedCertificateFiles { get; set; } = [];
+    /// <summary>Check revocation (CRL/OCSP) of server certificates that chain to the system trust store. Off by
+    /// default because it blocks connects when the gateway cannot reach the CA's revocation endpoints.</summary>
+    public bool CheckCertificateRevocation { get; set; }
 }

@@ -1,15 +1,24 @@
 using MailGateway.Imap;
+using MailGateway.Imap.Pooling;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 public static class ImapServiceCollectionExtensions
 {
     /// <summary>Registers the IMAP session pool and its options (bound from <paramref name="section"/>).
-    /// The host must register an <see cref="IImapCredentialProvider"/>.</summary>
+    /// The host must register an <see cref="IImapCredentialProvider"/>; it may register an
+    /// <see cref="IImapLoginObserver"/> (default: none) and a <see cref="TimeProvider"/> (default: system).</summary>
     public static IServiceCollection AddImapSessionPool(this IServiceCollection services, IConfiguration section)
     {
         services.AddOptions<ImapOptions>().Bind(section).ValidateOnStart();
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IImapLoginObserver, NullImapLoginObserver>();
+        services.TryAddSingleton<ImapTelemetry>();
+        services.TryAddSingleton<ImapCertificateValidator>();
+        services.TryAddSingleton<ImapConnector>();
         return services;
     }
 }
