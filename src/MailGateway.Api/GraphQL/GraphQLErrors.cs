@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQL.Validation.Errors.Custom;
+using MailGateway.Api.Messages;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.GraphQL;
@@ -37,6 +38,7 @@ internal static class GraphQLErrors
     /// <summary>The code and a client-safe message for an exception thrown by a resolver or a service.</summary>
     public static (string Code, string Message)? Describe(Exception exception) => exception switch
     {
+        MailApiException e => (e.Code, e.Detail ?? e.Title),
         MailboxNotFoundException => (MailboxNotFound, "The mailbox was not found."),
         MessageNotFoundException => (MessageNotFound, "The message was not found."),
         StaleMessageException e => (StaleMessageId, e.Message),

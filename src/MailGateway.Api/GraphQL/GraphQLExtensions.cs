@@ -1,4 +1,5 @@
 using GraphQL;
+using MailGateway.Api.GraphQL.Batching;
 using MailGateway.Api.GraphQL.Http;
 using MailGateway.Api.GraphQL.WebSockets;
 
@@ -26,7 +27,7 @@ internal static class GraphQLExtensions
         builder.Services.AddSingleton<GraphQLRunner>();
         builder.Services.AddSingleton<GraphQLRateLimiter>();
         builder.Services.AddSingleton<GraphQLSocketAuthenticator>();
-        // builder.Services.AddScoped<GraphQLLoaders>();
+        builder.Services.AddScoped<GraphQLLoaders>();
         builder.Services.AddGraphQLMailEvents();
         return builder;
     }

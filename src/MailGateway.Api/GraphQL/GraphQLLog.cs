@@ -29,4 +29,8 @@ internal static partial class GraphQLLog
     [LoggerMessage(EventId = 6007, EventName = "GraphQLRateLimited", Level = LogLevel.Information,
         Message = "GraphQL request refused by the per-user rate limit")]
     public static partial void RateLimited(ILogger logger);
+
+    [LoggerMessage(EventId = 6008, EventName = "GraphQLDemandReleaseFailed", Level = LogLevel.Warning,
+        Message = "Releasing the watch demand of a GraphQL subscription failed (it expires by itself)")]
+    public static partial void DemandReleaseFailed(ILogger logger, Exception exception);
 }

@@ -20,8 +20,11 @@ internal static class ResolveContextExtensions
     /// <summary>Reads need Mail.Read, like the REST route groups.</summary>
     public static Caller RequireMailRead(this IResolveFieldContext context) => context.Require(Permissions.MailRead);
 
-    /// <summary>Changes need Mail.ReadWrite on top of Mail.Read, like the REST write endpoints.</summary>
-    public static Caller RequireMailWrite(this IResolveFieldContext context)
+    /// <summary>Mail changes need Mail.ReadWrite, like the REST write groups of mailboxes and messages.</summary>
+    public static Caller RequireMailWrite(this IResolveFieldContext context) => context.Require(Permissions.MailReadWrite);
+
+    /// <summary>Account changes need Mail.ReadWrite on top of Mail.Read, like the REST accounts API.</summary>
+    public static Caller RequireAccountWrite(this IResolveFieldContext context)
     {
         context.Require(Permissions.MailRead);
         return context.Require(Permissions.MailReadWrite);

@@ -1,7 +1,6 @@
 using GraphQL;
 using MailGateway.Api.Accounts;
 using MailGateway.Imap;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 
@@ -14,52 +13,34 @@ internal static class AccountResolvers
     public static async Task<IEnumerable<AccountResponse>?> ListAsync(IResolveFieldContext context)
     {
         context.RequireMailRead();
-        var result = await AccountsApi.ListAccounts(context.User!, Services(context), context.CancellationToken);
-        return result.Value!.Items;
+        return RestResults.Value<AccountListResponse>(await AccountsApi.ListAccounts(context.User!, Services(context), context.CancellationToken)).Items;
     }
 
     public static async Task<AccountResponse?> GetAsync(IResolveFieldContext context, string accountId)
     {
         context.RequireMailRead();
-        return Unwrap(await AccountsApi.GetAccount(accountId, context.User!, Services(context), context.CancellationToken));
+        return RestResults.Value<AccountResponse>((await AccountsApi.GetAccount(accountId, context.User!, Services(context), context.CancellationToken)).Result);
     }
 
     public static async Task<AccountResponse?> AddAsync(IResolveFieldContext context, CreateAccountRequest request)
     {
-        context.RequireMailWrite();
+        context.RequireAccountWrite();
         var response = new DefaultHttpContext().Response;
-        return Unwrap(await AccountsApi.CreateAccount(request, context.User!, response, Services(context), context.CancellationToken), response);
+        return RestResults.Value<AccountResponse>((await AccountsApi.CreateAccount(request, context.User!, response, Services(context), context.CancellationToken)).Result, response);
     }
 
     public static async Task<AccountResponse?> UpdateAsync(IResolveFieldContext context, string accountId, UpdateAccountRequest request)
     {
-        context.RequireMailWrite();
+        context.RequireAccountWrite();
         var response = new DefaultHttpContext().Response;
-        return Unwrap(await AccountsApi.UpdateAccount(accountId, request, context.User!, response, Services(context), context.CancellationToken), response);
+        return RestResults.Value<AccountResponse>((await AccountsApi.UpdateAccount(accountId, request, context.User!, response, Services(context), context.CancellationToken)).Result, response);
     }
 
     public static async Task<bool> RemoveAsync(IResolveFieldContext context, string accountId)
     {
-        context.RequireMailWrite();
-        var result = await AccountsApi.DeleteAccount(accountId, context.User!, Services(context), context.CancellationToken);
-        return result.Result is ProblemHttpResult problem ? throw ToError(problem, null) : true;
-    }
-
-    private static AccountResponse? Unwrap<TOk>(Results<TOk, ProblemHttpResult> result, HttpResponse? response = null)
-        where TOk : IResult, IValueHttpResult<AccountResponse> =>
-        result.Result is ProblemHttpResult problem ? throw ToError(problem, response) : ((IValueHttpResult<AccountResponse>)result.Result).Value;
-
-    /// <summary>A REST problem as a GraphQL error: same code, its detail as the message, field errors and Retry-After as extensions.</summary>
-    public static ExecutionError ToError(ProblemHttpResult problem, HttpResponse? response)
-    {
-        var details = problem.ProblemDetails;
-        var code = details.Extensions.TryGetValue("code", out var c) ? c?.ToString() : null;
-        var error = GraphQLErrors.Create(code ?? GraphQLErrors.ValidationFailed, details.Detail ?? details.Title ?? "The request failed.");
-        if (details.Extensions.TryGetValue("errors", out var errors) && errors is IDictionary<string, string[]> fields)
-            error.AddExtension("errors", fields.ToDictionary(e => e.Key, e => (object?)e.Value));
-        if (response?.Headers.RetryAfter is { Count: > 0 } retryAfter && int.TryParse(retryAfter.ToString(), out var seconds))
-            error.AddExtension("retryAfter", seconds);
-        return error;
+        context.RequireAccountWrite();
+        RestResults.Success((await AccountsApi.DeleteAccount(accountId, context.User!, Services(context), context.CancellationToken)).Result);
+        return true;
     }
 
     private static AccountsApi.AccountServices Services(IResolveFieldContext context) => new()

@@ -20,7 +20,7 @@ public sealed class AccountType : ObjectGraphType<AccountResponse>
         Field<NonNullGraphType<BooleanGraphType>, bool>("disabled").Resolve(c => c.Source.Disabled);
         Field<NonNullGraphType<DateTimeOffsetGraphType>, DateTimeOffset>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<DateTimeOffsetGraphType>, DateTimeOffset>("updatedAt").Resolve(c => c.Source.UpdatedAt);
-        // AccountMailFields.Add(this);
+        AccountMailFields.Add(this);
     }
 }
 

@@ -26,7 +26,7 @@ public sealed class MutationType : ObjectGraphType
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(c => AccountResolvers.RemoveAsync(c, c.GetArgument<string>("id")));
 
-        // MessageMutationFields.Add(this);
-        // WebhookMutationFields.Add(this);
+        MessageMutationFields.Add(this);
+        WebhookFields.AddMutations(this);
     }
 }

@@ -21,6 +21,7 @@ public sealed class QueryType : ObjectGraphType
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(c => AccountResolvers.GetAsync(c, c.GetArgument<string>("id")));
 
-        // MessageQueryFields.Add(this);
+        MessageQueryFields.Add(this);
+        WebhookFields.AddQueries(this);
     }
 }
