@@ -34,7 +34,7 @@ public sealed partial class MailEnvironment
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         long bytes = 0;
 
-        await using var appender = await ImapBulkAppender.ConnectAsync(Host, ImapsPort, CaCertificatePath, user, PasswordOf(user), ct).ConfigureAwait(false);
+        await using var appender = await ImapBulkAppender.ConnectAsync(Host, ImapsPort, CaCertificatePath, user, CurrentPasswordOf(user), ct).ConfigureAwait(false);
         var pending = new List<Task<string>>();
         var plan = new List<(string Folder, int Count)> { ("INBOX", options.InboxCount) };
         if (options.OtherFolders)

@@ -79,6 +79,16 @@ public sealed class MailboxService(MailAccess access)
     {
         var path = Ids.Mailbox(mailboxId);
         await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
-        await session.DeleteMailboxAsync(path, cancellationToken);
+        try
+        {
+            await session.DeleteMailboxAsync(path, cancellationToken);
+        }
+        catch (ImapOperationException)
+        {
+            // Servers answer a plain NO for a missing mailbox: tell "not found" (404) from a real refusal (422).
+            var mailboxes = await session.ListMailboxesAsync(cancellationToken);
+            if (!mailboxes.Any(m => m.Path == path)) throw MailApiException.MailboxNotFound();
+            throw;
+        }
     }
 }

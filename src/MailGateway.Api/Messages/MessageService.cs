@@ -45,7 +45,8 @@ public sealed partial class MessageService(MailAccess access)
     {
         var message = Ids.Message(messageId);
         await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
-        var detail = await session.GetMessageAsync(message, sanitizeHtml: !rawHtml, cancellationToken);
+        var detail = await FreshView.RetryOnMissAsync(session, message,
+            () => session.GetMessageAsync(message, sanitizeHtml: !rawHtml, cancellationToken), _ => true, cancellationToken);
         return detail.ToDto();
     }
 
@@ -53,7 +54,8 @@ public sealed partial class MessageService(MailAccess access)
     public Task<MessageDownload> OpenRawAsync(Caller caller, string accountId, string messageId, CancellationToken cancellationToken)
     {
         var message = Ids.Message(messageId);
-        return OpenDownloadAsync(caller, accountId, s => s.OpenRawAsync(message, cancellationToken), cancellationToken);
+        return OpenDownloadAsync(caller, accountId, s => FreshView.RetryOnMissAsync(s, message,
+            () => s.OpenRawAsync(message, cancellationToken), _ => true, cancellationToken), cancellationToken);
     }
 
     /// <summary>Opens one decoded attachment; the caller owns the returned lease until it has written the body.</summary>
@@ -64,7 +66,11 @@ public sealed partial class MessageService(MailAccess access)
         var part = Ids.Attachment(attachmentId);
         return OpenDownloadAsync(caller, accountId, async s =>
         {
-            try { return await s.OpenAttachmentAsync(message, part, cancellationToken); }
+            try
+            {
+                return await FreshView.RetryOnMissAsync(s, message,
+                    () => s.OpenAttachmentAsync(message, part, cancellationToken), _ => true, cancellationToken);
+            }
             catch (ImapOperationException) { throw MailApiException.AttachmentNotFound(); }
         }, cancellationToken);
     }

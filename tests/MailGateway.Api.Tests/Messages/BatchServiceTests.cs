@@ -42,6 +42,10 @@ public class BatchServiceTests
 
         Assert.Equal([true, true, false], response.Results.Select(r => r.Ok));
         Assert.Equal("message_not_found", response.Results[2].Error);
+        // The miss is retried once after a sync (a message may have arrived through another client), not more.
+        Assert.Equal(1, session.StateCalls);
+        Assert.Equal(2, session.UpdateCalls.Count);
+        Assert.Equal([3u], session.UpdateCalls[1].Uids);
     }
 
     [Fact]

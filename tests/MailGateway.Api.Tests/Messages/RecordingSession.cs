@@ -38,6 +38,12 @@ internal sealed class RecordingSession : IImapSession
     public Task<IReadOnlyList<uint>> DeleteAsync(string mailbox, uint uidValidity, IReadOnlyList<uint> uids, bool permanent, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<MessageRef> AppendAsync(string mailbox, Stream rawMessage, IReadOnlyList<string>? flags = null, DateTimeOffset? internalDate = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<MessageRef> AppendAsync(string mailbox, ComposeRequest message, IReadOnlyList<string>? flags = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-    public Task<MailboxState> GetStateAsync(string mailbox, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public int StateCalls { get; private set; }
+
+    public Task<MailboxState> GetStateAsync(string mailbox, CancellationToken cancellationToken = default)
+    {
+        StateCalls++;
+        return Task.FromResult(new MailboxState(1, 1_000_000, 1));
+    }
     public Task<MailboxChanges> GetChangesAsync(string mailbox, MailboxState since, int maxChanges, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 }
