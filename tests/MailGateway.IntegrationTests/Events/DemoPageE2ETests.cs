@@ -31,7 +31,7 @@ public sealed class DemoPageE2ETests(MailEnvFixture fixture)
 
         var logStart = fixture.Logs.Count;
         var subject = "<img src=x onerror=alert(1)> <b>Live</b> demo " + Guid.NewGuid().ToString("N")[..8];
-        var script = Path.Combine(RepoRoot(), "demo-ui", "e2e", "live-inbox.cjs");
+        var script = Path.Combine(GatewayProcess.RepoRoot(), "demo-ui", "e2e", "live-inbox.cjs");
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = Path.GetDirectoryName(script)!,
@@ -75,12 +75,5 @@ public sealed class DemoPageE2ETests(MailEnvFixture fixture)
         {
             if (!node.HasExited) node.Kill(entireProcessTree: true);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;
-        throw new InvalidOperationException("MailGateway.sln not found above the test binaries.");
     }
 }
