@@ -12,6 +12,8 @@ internal sealed partial class WebhookDispatcher(
     WebhookMetrics metrics, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    // Cancels attempts in flight only when the host's shutdown deadline passes; stopping itself just ends claiming.
+    private readonly CancellationTokenSource _abort = new();
     private WebhookOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,7 +47,7 @@ internal sealed partial class WebhookDispatcher(
                 {
                     try
                     {
-                        await ProcessAsync(claim, stoppingToken).ConfigureAwait(false);
+                        await ProcessAsync(claim, _abort.Token).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -61,6 +63,20 @@ internal sealed partial class WebhookDispatcher(
             // stopping
         }
         await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops claiming at once; attempts in flight finish (each within Webhooks:Timeout) unless the host's
+    /// shutdown deadline comes first, in which case they are handed back to the queue unrecorded.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var abortAtDeadline = cancellationToken.Register(_abort.Cancel);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
@@ -81,12 +97,12 @@ internal sealed partial class WebhookDispatcher(
         await wakeup.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
     }
 
-    private async Task ProcessAsync(ClaimedDelivery claim, CancellationToken stoppingToken)
+    private async Task ProcessAsync(ClaimedDelivery claim, CancellationToken abortToken)
     {
         var delivery = claim.Delivery;
         try
         {
-            var webhook = await store.GetAsync(delivery.WebhookId, stoppingToken).ConfigureAwait(false);
+            var webhook = await store.GetAsync(delivery.WebhookId, abortToken).ConfigureAwait(false);
             if (webhook is null)
             {
                 await queue.ReleaseAsync(claim, delivery, ClaimOutcome.Finish, CancellationToken.None).ConfigureAwait(false);
@@ -98,12 +114,12 @@ internal sealed partial class WebhookDispatcher(
                 return;
             }
             var attempt = await sender.SendAsync(webhook.Url, delivery.EventId ?? delivery.Id, delivery.Body ?? "{}",
-                secrets.SigningSecrets(webhook, time.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+                secrets.SigningSecrets(webhook, time.GetUtcNow()), abortToken).ConfigureAwait(false);
             await RecordAsync(claim, webhook, attempt).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
         {
-            // Shutting down mid-attempt: hand the delivery back untouched so this or another instance sends it.
+            // Shutdown deadline reached mid-attempt: hand the delivery back untouched so this or another instance sends it.
             await TryReleaseAsync(claim, delivery with { NextAttemptAt = time.GetUtcNow() }, ClaimOutcome.Requeue).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using MailGateway.Api.Accounts;
 using MailGateway.Api.Events;
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Webhooks;
 using MailGateway.Imap;
 using MailGateway.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -99,7 +100,7 @@ public sealed class WebhookGateway(WebhookEnvironment environment, int database,
 
     /// <summary>Calls the webhook sink of this instance directly (what a pipeline that wrongly called it twice would do).</summary>
     public ValueTask SinkAsync(MailEvent mailEvent) =>
-        Services.GetServices<IMailEventSink>().Single(s => s.Delivery == EventDelivery.Once).HandleAsync(mailEvent);
+        Services.GetServices<IMailEventSink>().OfType<WebhookEventSink>().Single().HandleAsync(mailEvent);
 
     public static MailEvent Event(string accountId, string type = MailEventTypes.MessageCreated, string? id = null) =>
         new(id ?? "evt_" + Guid.NewGuid().ToString("N"), type, DateTimeOffset.UtcNow, accountId,
