@@ -1,14 +1,195 @@
 #!/usr/bin/env bash
 # MailGateway developer entry point.
-#   ./build.sh test   build and run every test (starts private Dovecot and Redis itself)
-#   ./build.sh demo   run the gateway against a local demo mail server
+#   ./build.sh test    install what the tests need (as root), build, run every test; last line "Tests: N passed, N failed"
+#   ./build.sh demo    run the gateway against a local demo mail server (Dovecot + Redis in ./.mailenv)
+#   ./build.sh bench   run the benchmark (bench/MailGateway.Bench), extra arguments are passed on
+# Environment: MG_PORT (demo HTTP port, default 5080), MG_DEMO_MESSAGES (default 500), MAILENV_DIR (default ./.mailenv),
+#              MG_SKIP_PACKAGES=1 (never call apt-get).
 set -euo pipefail
 cd "$(dirname "$0")"
-cmd="${1:-test}"
-case "$cmd" in
-  test)
-    dotnet build MailGateway.sln -c Release
-    dotnet test --solution MailGateway.sln -c Release --no-build
-    ;;
-  *) echo "usage: ./build.sh test|demo" >&2; exit 2 ;;
+ROOT="$PWD"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# ---------------------------------------------------------------------------------------------------------------
+# ensure_packages: Debian packages the tests and the demo need. OTHER HELPERS: add yours to MG_APT_PACKAGES
+# (one word per package, with a comment saying which tests need it). Installed only when missing and only as root.
+# ---------------------------------------------------------------------------------------------------------------
+MG_APT_PACKAGES=(
+  dovecot-imapd   # private IMAP server of MailGateway.Testing.MailEnvironment (pulls dovecot-core)
+  redis-server    # private Redis of the same fixture
+  openssl         # TLS tooling (dovecot's own dependency; handy for openssl s_client checks)
+  curl            # ./build.sh demo talks to the running gateway
+)
+
+ensure_packages() {
+  [[ "${MG_SKIP_PACKAGES:-0}" == 1 ]] && return 0
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  local missing=() pkg
+  for pkg in "${MG_APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "build.sh: missing packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2
+    return 0
+  fi
+  echo "build.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq </dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+}
+
+# Sums the TRX files of all test assemblies: prints "Tests: N passed, N failed[, N skipped]".
+summarize_trx() {
+  local dir="$1"
+  find "$dir" -name '*.trx' -print0 | xargs -0 -r grep -ho '<Counters [^>]*>' | awk '
+    function attr(name,   m) { return match($0, name "=\"[0-9]+\"") ? substr($0, RSTART + length(name) + 2, RLENGTH - length(name) - 3) + 0 : 0 }
+    { total += attr("total"); passed += attr("passed"); failed += attr("failed") + attr("error") + attr("timeout") + attr("aborted");
+      executed += attr("executed") }
+    END { skipped = total - executed; if (skipped < 0) skipped = 0
+          printf "Tests: %d passed, %d failed", passed, failed; if (skipped > 0) printf ", %d skipped", skipped; printf "\n" }'
+}
+
+cmd_test() {
+  ensure_packages
+  dotnet build MailGateway.sln -c Release -warnaserror
+  local results="$ROOT/artifacts/test-results"
+  rm -rf "$results"
+  local rc=0
+  dotnet test --solution MailGateway.sln -c Release --no-build --results-directory "$results" --report-xunit-trx || rc=$?
+  local summary
+  summary="$(summarize_trx "$results")"
+  local passed failed
+  passed="$(sed -E 's/^Tests: ([0-9]+) passed.*/\1/' <<<"$summary")"
+  failed="$(sed -E 's/^Tests: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")"
+  if ((rc != 0)) && ((failed == 0)); then
+    echo "build.sh: dotnet test exited with $rc although no test failed (a test host crashed or did not start?)" >&2
+  fi
+  echo "$summary"
+  ((rc == 0 && failed == 0 && passed > 0))
+}
+
+cmd_bench() {
+  ensure_packages
+  dotnet run --project bench/MailGateway.Bench -c Release -- "$@"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# demo: Dovecot + Redis from ./.mailenv (user "demo", password "pass-demo"), the gateway in Development mode.
+# ---------------------------------------------------------------------------------------------------------------
+DEMO_PIDS=()
+
+demo_cleanup() {
+  local pid
+  for pid in "${DEMO_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${DEMO_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  DEMO_PIDS=()
+}
+
+# As root the dovecot account must reach the mail directory (so not under /root, which is 0700).
+demo_dir() {
+  local dir="${MAILENV_DIR:-$ROOT/.mailenv}"
+  if [[ "$(id -u)" == 0 ]] && id dovecot >/dev/null 2>&1; then
+    local parent
+    parent="$(dirname "$(realpath -m "$dir")")"
+    if ! setpriv --reuid="$(id -u dovecot)" --regid="$(id -g dovecot)" --clear-groups test -x "$parent" 2>/dev/null; then
+      dir="/tmp/mailgateway-mailenv-$(id -u)"
+      echo "build.sh: $parent is not reachable for the dovecot account; using $dir" >&2
+    fi
+  fi
+  echo "$dir"
+}
+
+json_field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -1 | cut -d: -f2- | tr -d '"'; }
+
+cmd_demo() {
+  ensure_packages
+  dotnet build MailGateway.sln -c Release
+  local dir port messages
+  dir="$(demo_dir)"
+  port="${MG_PORT:-5080}"
+  messages="${MG_DEMO_MESSAGES:-500}"
+  mkdir -p "$dir"
+  trap demo_cleanup EXIT
+  trap 'exit 130' INT TERM
+
+  # 1. The mail server: seeds user "demo" once, keeps the directory between runs.
+  local mailenv="$ROOT/artifacts/bin/MailGateway.MailEnv/release/MailGateway.MailEnv.dll"
+  local uplog="$dir.up.log"
+  : >"$uplog"
+  dotnet "$mailenv" up --dir "$dir" --user demo --messages "$messages" >"$uplog" 2>&1 &
+  DEMO_PIDS+=($!)
+  local info="" i
+  for ((i = 0; i < 600; i++)); do
+    info="$(grep -m1 '"ready":true' "$uplog" || true)"
+    [[ -n "$info" ]] && break
+    kill -0 "${DEMO_PIDS[0]}" 2>/dev/null || { cat "$uplog" >&2; echo "build.sh: mailenv failed" >&2; return 1; }
+    sleep 0.2
+  done
+  [[ -n "$info" ]] || { echo "build.sh: mailenv did not get ready" >&2; return 1; }
+  local imaps ca redis
+  imaps="$(json_field "$info" imapsPort)"
+  ca="$(json_field "$info" caCertificate)"
+  redis="$(grep -o '"redis":"[^"]*"' <<<"$info" | cut -d'"' -f4 || true)"
+
+  # 2. The gateway, Development auth with a signing key kept beside the mail directory.
+  local keyfile="$dir.signing-key"
+  [[ -s "$keyfile" ]] || { (umask 077; openssl rand -hex 32 >"$keyfile"); }
+  local key
+  key="$(cat "$keyfile")"
+  local gwlog="$dir.gateway.log"
+  (
+    cd "$ROOT/src/MailGateway.Api"
+    export ASPNETCORE_ENVIRONMENT=Development
+    export ASPNETCORE_URLS="http://127.0.0.1:$port"
+    export Authentication__Provider=Development
+    export Authentication__Development__SigningKey="$key"
+    export Imap__AllowPrivateNetworks=true
+    export Imap__TrustedCertificateFiles__0="$ca"
+    if [[ -n "$redis" ]]; then export Redis__Configuration="$redis"; fi
+    exec dotnet "$ROOT/artifacts/bin/MailGateway.Api/release/MailGateway.Api.dll"
+  ) >"$gwlog" 2>&1 &
+  DEMO_PIDS+=($!)
+  local base="http://127.0.0.1:$port"
+  for ((i = 0; i < 300; i++)); do
+    curl -fsS "$base/health/live" >/dev/null 2>&1 && break
+    kill -0 "${DEMO_PIDS[1]}" 2>/dev/null || { tail -n 40 "$gwlog" >&2; echo "build.sh: the gateway exited" >&2; return 1; }
+    sleep 0.2
+  done
+  curl -fsS "$base/health/live" >/dev/null || { tail -n 40 "$gwlog" >&2; echo "build.sh: no answer on $base/health/live" >&2; return 1; }
+
+  # 3. A token and the demo account (DESIGN §3: POST /api/v1/accounts verifies by logging in).
+  local token account="" status
+  token="$(dotnet "$mailenv" token --key "$key" --sub demo-user --minutes 720)"
+  # A second run keeps the Redis state: reuse the account registered last time.
+  account="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/accounts" 2>/dev/null | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true)"
+  if [[ -z "$account" ]]; then
+    local body
+    body="$(printf '{"displayName":"Demo","email":"demo@mailenv.test","imap":{"host":"127.0.0.1","port":%s,"security":"tls","username":"demo","password":"pass-demo"}}' "$imaps")"
+    status="$(curl -sS -o "$dir.account.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d "$body" "$base/api/v1/accounts" || true)"
+    if [[ "$status" == 201 || "$status" == 200 ]]; then
+      account="$(grep -o '"id":"[^"]*"' "$dir.account.json" | head -1 | cut -d'"' -f4)"
+    else
+      echo "build.sh: registering the demo account answered HTTP $status: $(head -c 400 "$dir.account.json" 2>/dev/null)" >&2
+    fi
+  fi
+
+  local acc="${account:-<accountId>}"
+  printf '\nMailGateway demo is running at %s (gateway log: %s, mail server: %s)\n' "$base" "$gwlog" "$uplog"
+  printf 'IMAP 127.0.0.1:%s (TLS, CA %s), user demo / pass-demo; Redis %s; account id %s\n\n' "$imaps" "$ca" "${redis:-none}" "$acc"
+  printf "  export TOKEN='%s'\n" "$token"
+  printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts\n' "$base"
+  printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts/%s/mailboxes\n' "$base" "$acc"
+  printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/<mailboxId>/messages?limit=20"\n\n' "$base" "$acc"
+  printf 'Swagger UI: %s/swagger\nDemo page:  %s/demo (paste the token)\n' "$base" "$base"
+  printf 'Another token: dotnet %s token --key "$(cat %s)" --sub someone\nPress Ctrl-C to stop.\n' "$mailenv" "$keyfile"
+  wait "${DEMO_PIDS[1]}" || true
+}
+
+case "${1:-test}" in
+  test) shift || true; cmd_test "$@" ;;
+  demo) shift; cmd_demo "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
+  *) echo "usage: ./build.sh test|demo|bench" >&2; exit 2 ;;
 esac

@@ -19,6 +19,9 @@ public static class ImapServiceCollectionExtensions
         services.TryAddSingleton<ImapTelemetry>();
         services.TryAddSingleton<ImapCertificateValidator>();
         services.TryAddSingleton<ImapConnector>();
+        services.TryAddSingleton<IImapConnectionSource>(sp => sp.GetRequiredService<ImapConnector>());
+        services.TryAddSingleton<ImapSessionPool>();
+        services.TryAddSingleton<IImapSessionPool>(sp => sp.GetRequiredService<ImapSessionPool>());
         return services;
     }
 }

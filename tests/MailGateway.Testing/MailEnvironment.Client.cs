@@ -54,7 +54,10 @@ public sealed partial class MailEnvironment
     /// An HS256 JWT that Dovecot's oauth2 passdb accepts for <paramref name="user"/> (SASL OAUTHBEARER / XOAUTH2).
     /// iat/nbf are backdated: Dovecot compares them with a cached whole-second clock.
     /// </summary>
-    public string MintImapOAuthToken(string user, TimeSpan lifetime)
+    public string MintImapOAuthToken(string user, TimeSpan lifetime) => MintImapOAuthToken(OAuthSigningKey, user, lifetime);
+
+    /// <summary>The same for an environment's key read from <c>DIR/oauth2/signing.key</c> (base64).</summary>
+    public static string MintImapOAuthToken(byte[] signingKey, string user, TimeSpan lifetime)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = Base64Url("""{"alg":"HS256","typ":"JWT"}"""u8);
@@ -67,7 +70,7 @@ public sealed partial class MailEnvironment
             ["jti"] = Guid.NewGuid().ToString("N"),
         }));
         var signingInput = $"{header}.{payload}";
-        var signature = HMACSHA256.HashData(OAuthSigningKey, Encoding.ASCII.GetBytes(signingInput));
+        var signature = HMACSHA256.HashData(signingKey, Encoding.ASCII.GetBytes(signingInput));
         return $"{signingInput}.{Base64Url(signature)}";
     }
 

@@ -39,7 +39,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     /// <summary>StackExchange.Redis configuration string ("127.0.0.1:PORT"), null when Redis was not started.</summary>
     public string? RedisConfiguration => RedisPort == 0 ? null : $"{Host}:{RedisPort}";
     public int RedisPort { get; private set; }
-    /// <summary>HMAC key Dovecot accepts for HS256 bearer tokens (<see cref="MintImapOAuthToken"/>).</summary>
+    /// <summary>HMAC key Dovecot accepts for HS256 bearer tokens (<see cref="MintImapOAuthToken(string, TimeSpan)"/>).</summary>
     public byte[] OAuthSigningKey { get; private set; } = [];
     public string OAuthSigningKeyBase64 => Convert.ToBase64String(OAuthSigningKey);
     /// <summary>How long <see cref="StartAsync"/> took until both servers answered.</summary>

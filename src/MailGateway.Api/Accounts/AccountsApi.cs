@@ -24,6 +24,7 @@ internal static partial class AccountsApi
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
         services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();
+        services.AddSingleton<IImapLoginObserver, ImapLoginObserver>(); // replaces the pool's default (no-op) observer
         return builder;
     }
 

@@ -18,6 +18,8 @@ internal static class HostingExtensions
         var config = builder.Configuration;
 
         services.TryAddSingleton(TimeProvider.System);
+        // Request-start lines include the query string, where SignalR/GraphQL WebSocket clients put access_token.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;

@@ -46,6 +46,8 @@ internal static class OpenApiExtensions
         {
             var policies = context.ApiDescription.ActionDescriptor.EndpointMetadata
                 .OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
+            if (policies.Contains(Permissions.MailReadWrite))
+                policies.Remove(Permissions.MailRead); // implied
             if (policies.Count == 0)
                 return;
             var note = $"Requires: {string.Join(", ", policies)}.";

@@ -21,7 +21,7 @@ internal sealed partial class ImapConnector(
     ImapTelemetry telemetry,
     IImapLoginObserver observer,
     TimeProvider time,
-    ILogger<ImapConnector> logger)
+    ILogger<ImapConnector> logger) : IImapConnectionSource
 {
     /// <summary>Connects, negotiates TLS, logs in and enables QRESYNC when offered.</summary>
     /// <exception cref="ImapPolicyException">The account's host or transport is not allowed.</exception>

@@ -1,0 +1,51 @@
+using MailGateway.Imap.Mime;
+using MailKit;
+using MimeKit;
+
+namespace MailGateway.Imap.Session;
+
+internal sealed partial class ImapSession
+{
+    /// <summary>Text bodies larger than this are not inlined into <see cref="MessageDetail"/> (download them as parts).</summary>
+    private const uint MaxInlineTextOctets = 8 * 1024 * 1024;
+
+    public Task<MessageDetail> GetMessageAsync(MessageRef message, bool sanitizeHtml = true, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var request = SummaryRequest(client);
+        request = new FetchRequest(request.Items | MessageSummaryItems.Headers | MessageSummaryItems.References);
+        var uid = new UniqueId(message.UidValidity, message.Uid);
+        var fetched = await folder.FetchAsync([uid], request, cancellationToken).ConfigureAwait(false);
+        if (fetched.Count == 0) throw new MessageNotFoundException();
+        var m = fetched[0];
+
+        // Only the displayed text parts are downloaded; attachments stay on the server until asked for.
+        string? text = null, html = null;
+        if (m.Body is not null)
+        {
+            if (BodyParts.FindBody(m.Body, "plain") is { Octets: <= MaxInlineTextOctets } plain)
+                text = await PartTextAsync(folder, uid, plain, cancellationToken).ConfigureAwait(false);
+            if (BodyParts.FindBody(m.Body, "html") is { Octets: <= MaxInlineTextOctets } htmlPart)
+                html = await PartTextAsync(folder, uid, htmlPart, cancellationToken).ConfigureAwait(false);
+        }
+        if (html is not null && sanitizeHtml) html = HtmlCleaner.Sanitize(html);
+
+        var headers = m.Headers?.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList() ?? [];
+        var references = m.References?.Select(r => $"<{r}>").ToList() ?? [];
+        return new MessageDetail(
+            SummaryMapper.ToSummary(m, message.Mailbox, folder.UidValidity),
+            headers,
+            text,
+            html,
+            m.Body is null ? [] : BodyParts.Attachments(m.Body),
+            m.Envelope?.InReplyTo is { Length: > 0 } inReplyTo ? $"<{inReplyTo.Trim('<', '>')}>" : null,
+            references);
+    });
+
+    private static async Task<string?> PartTextAsync(IMailFolder folder, UniqueId uid, BodyPartText part, CancellationToken cancellationToken)
+    {
+        var entity = await folder.GetBodyPartAsync(uid, part, cancellationToken).ConfigureAwait(false);
+        return entity is TextPart textPart ? textPart.Text : null;
+    }
+}

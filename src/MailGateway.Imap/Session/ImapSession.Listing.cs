@@ -1,0 +1,89 @@
+using MailGateway.Imap.Mime;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+
+namespace MailGateway.Imap.Session;
+
+internal sealed partial class ImapSession
+{
+    public Task<MessagePage> ListMessagesAsync(string mailbox, MessageQuery query, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Limit, 1, 200);
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        // The state is taken first: a change racing with the page is then reported again by /changes, never lost.
+        var state = await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+
+        IList<IMessageSummary> items;
+        bool more;
+        if (SearchBuilder.IsUnfiltered(query))
+        {
+            // Newest first without SEARCH: UIDs ascend with sequence numbers, so a page is a sequence range.
+            var below = query.BeforeUid is not { } before ? folder.Count
+                : before <= 1 ? 0
+                : await CountAsync(client, folder, SearchQuery.Uids(new UniqueIdRange(UniqueId.MinValue, new UniqueId(before - 1))), cancellationToken).ConfigureAwait(false);
+            var first = Math.Max(0, below - limit);
+            items = below == 0 ? [] : await folder.FetchAsync(first, below - 1, SummaryRequest(client), cancellationToken).ConfigureAwait(false);
+            if (query.BeforeUid is { } cursor) items = [.. items.Where(i => i.UniqueId.Id < cursor)];
+            more = first > 0;
+        }
+        else
+        {
+            var search = SearchBuilder.Build(query, client.Capabilities.HasFlag(ImapCapabilities.Within), DateTimeOffset.UtcNow);
+            IList<UniqueId> found = search is null ? [] : await folder.SearchAsync(search, cancellationToken).ConfigureAwait(false);
+            var page = found.OrderByDescending(u => u.Id).Take(limit).ToList();
+            more = found.Count > page.Count;
+            items = page.Count == 0 ? [] : await folder.FetchAsync(page, SummaryRequest(client), cancellationToken).ConfigureAwait(false);
+        }
+
+        var summaries = items.OrderByDescending(i => i.UniqueId.Id)
+            .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity)).ToList();
+        var next = more && summaries.Count > 0 ? summaries[^1].Uid : (uint?)null;
+        return new MessagePage(summaries, next, state);
+    });
+
+    public Task<IReadOnlyList<MessageSummary>> GetSummariesAsync(string mailbox, uint uidValidity, IReadOnlyList<uint> uids, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    {
+        ArgumentNullException.ThrowIfNull(uids);
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
+        var fetched = await folder.FetchAsync(UidSet(uids), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
+        var byUid = fetched.ToDictionary(f => f.UniqueId.Id);
+        return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => SummaryMapper.ToSummary(byUid[u], mailbox, folder.UidValidity))];
+    });
+
+    /// <summary>Selects the mailbox and checks the caller's UIDVALIDITY.</summary>
+    internal async Task<IMailFolder> SelectCheckedAsync(string mailbox, uint uidValidity, FolderAccess access, CancellationToken cancellationToken)
+    {
+        var folder = await EnsureSelectedAsync(mailbox, access, cancellationToken).ConfigureAwait(false);
+        if (folder.UidValidity != uidValidity) throw new StaleMessageException();
+        return folder;
+    }
+
+    internal static FetchRequest SummaryRequest(ImapClient client)
+    {
+        var items = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate |
+                    MessageSummaryItems.Size | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure;
+        // Only with PREVIEW: without it MailKit would download the start of every body to build one.
+        if (client.Capabilities.HasFlag(ImapCapabilities.Preview)) items |= MessageSummaryItems.PreviewText;
+        if (client.Capabilities.HasFlag(ImapCapabilities.CondStore)) items |= MessageSummaryItems.ModSeq;
+        return new FetchRequest(items);
+    }
+
+    internal static UniqueIdSet UidSet(IEnumerable<uint> uids)
+    {
+        var set = new UniqueIdSet(SortOrder.Ascending);
+        foreach (var uid in uids.Where(u => u > 0).Distinct()) set.Add(new UniqueId(uid));
+        return set;
+    }
+
+    private static async Task<int> CountAsync(ImapClient client, IMailFolder folder, SearchQuery query, CancellationToken cancellationToken)
+    {
+        if (client.Capabilities.HasFlag(ImapCapabilities.ESearch))
+            return (await folder.SearchAsync(SearchOptions.Count, query, cancellationToken).ConfigureAwait(false)).Count;
+        return (await folder.SearchAsync(query, cancellationToken).ConfigureAwait(false)).Count;
+    }
+}

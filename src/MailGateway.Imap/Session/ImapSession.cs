@@ -1,0 +1,134 @@
+using MailGateway.Imap.Pooling;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace MailGateway.Imap.Session;
+
+/// <summary>A lease from <see cref="ImapSessionPool"/>: holds a gate permit, binds a connection at the first
+/// operation (or at rent when none was free) and gives it back on dispose. Operations live in the partial files.</summary>
+internal sealed partial class ImapSession : IImapSession
+{
+    private readonly ImapSessionPool _pool;
+    private readonly AccountPool _accountPool;
+    private readonly ImapAccount _account;
+    private PooledConnection? _connection;
+    private bool _broken;
+    private int _disposed;
+
+    public ImapSession(ImapSessionPool pool, AccountPool accountPool, ImapAccount account)
+    {
+        _pool = pool;
+        _accountPool = accountPool;
+        _account = account;
+    }
+
+    internal string AccountId => _account.Id;
+
+    internal async ValueTask<PooledConnection> BindAsync(string? wantedPath, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return _connection ??= await _pool.BindAsync(_accountPool, _account, wantedPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal async ValueTask<ImapClient> ClientAsync(CancellationToken cancellationToken) =>
+        (await BindAsync(null, cancellationToken).ConfigureAwait(false)).Client;
+
+    /// <summary>Selects <paramref name="path"/> unless this connection already has it selected (with enough access).</summary>
+    internal async Task<IMailFolder> EnsureSelectedAsync(string path, FolderAccess access, CancellationToken cancellationToken)
+    {
+        var connection = await BindAsync(path, cancellationToken).ConfigureAwait(false);
+        int epoch;
+        lock (_accountPool.Lock) epoch = _accountPool.MailboxEpoch;
+        if (connection.HasSelected(path, access, epoch)) return connection.SelectedFolder!;
+        var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
+        connection.Unselected();
+        // Read-write unless asked otherwise only downgrades when the server says READ-ONLY; one select serves reads and writes.
+        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        connection.Selected(path, folder, epoch);
+        return folder;
+    }
+
+    internal async Task<IMailFolder> GetFolderAsync(string path, CancellationToken cancellationToken)
+    {
+        MailboxPaths.Validate(path);
+        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        if (string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase)) return client.Inbox;
+        try
+        {
+            return await client.GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FolderNotFoundException)
+        {
+            throw new MailboxNotFoundException(path);
+        }
+    }
+
+    /// <summary>Renames and deletes change what paths mean on every connection of the account.</summary>
+    internal void MailboxesChanged()
+    {
+        lock (_accountPool.Lock) _accountPool.MailboxEpoch++;
+        _connection?.Unselected();
+    }
+
+    /// <summary>Runs one operation, turning protocol trouble into gateway exceptions. A connection failure marks
+    /// the connection broken so it is discarded instead of going back to the pool.</summary>
+    internal async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (ImapGatewayException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
+        {
+            _broken = true;
+            throw new ImapUnavailableException("The IMAP connection failed during the operation.", TimeSpan.FromSeconds(2), ex);
+        }
+        catch (FolderNotFoundException ex)
+        {
+            throw new MailboxNotFoundException(ex.FolderName);
+        }
+        catch (MailKit.MessageNotFoundException)
+        {
+            throw new MessageNotFoundException();
+        }
+        catch (ImapCommandException ex)
+        {
+            throw new ImapOperationException($"The IMAP server refused the operation: {Sanitize(ex.ResponseText)}");
+        }
+        catch (OperationCanceledException)
+        {
+            // MailKit drops the connection when a command is cancelled midway; make sure it isn't reused.
+            if (_connection is { Client.IsConnected: false }) _broken = true;
+            throw;
+        }
+    }
+
+    internal Task RunAsync(Func<Task> operation) => RunAsync(async () =>
+    {
+        await operation().ConfigureAwait(false);
+        return true;
+    });
+
+    private static string Sanitize(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "no reason given";
+        var clean = new string([.. text.Take(200).Select(c => char.IsControl(c) ? ' ' : c)]);
+        return clean.Trim();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return ValueTask.CompletedTask;
+        var connection = _connection;
+        _connection = null;
+        if (connection is not null) _pool.Return(_accountPool, connection, _broken || !connection.Client.IsConnected);
+        _accountPool.Gate.Exit();
+        _pool.LeaseEnded();
+        return ValueTask.CompletedTask;
+    }
+}

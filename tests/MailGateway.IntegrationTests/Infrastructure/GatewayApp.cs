@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using MailGateway.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MailGateway.IntegrationTests.Infrastructure;
+
+/// <summary>The real gateway (Program) on TestServer, configured for the fixture's Dovecot and Redis, with the Development
+/// auth provider and a random signing key. Create through <see cref="MailEnvFixture.CreateApp"/> or use <see cref="MailEnvFixture.App"/>.</summary>
+public sealed class GatewayApp : WebApplicationFactory<Program>
+{
+    private readonly MailEnvFixture _fixture;
+
+    internal GatewayApp(MailEnvFixture fixture, GatewayAppOptions options)
+    {
+        _fixture = fixture;
+        Options = options;
+    }
+
+    public GatewayAppOptions Options { get; }
+
+    public string SigningKey => Options.SigningKey;
+
+    public MailEnvironment Env => _fixture.Env;
+
+    /// <summary>The configuration the harness gives every gateway (Options.Settings override it).</summary>
+    public IReadOnlyDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+            {
+                ["Authentication:Provider"] = "Development",
+                ["Authentication:Development:SigningKey"] = Options.SigningKey,
+                ["Imap:AllowPrivateNetworks"] = "true",
+                ["Imap:TrustedCertificateFiles:0"] = Env.CaCertificatePath,
+                ["RateLimiting:PermitsPerMinute"] = "0",
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+                ["Logging:LogLevel:MailGateway"] = "Trace",
+                ["Redis:Configuration"] = Options.UseRedis ? Env.RedisConfiguration : null,
+            };
+            foreach (var (key, value) in Options.Settings)
+                settings[key] = value;
+            return settings;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(Options.Environment);
+        // UseSetting (not ConfigureAppConfiguration): Program reads configuration before Build().
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value ?? "");
+        builder.ConfigureLogging(logging => logging.ClearProviders());
+        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_fixture.Logs));
+    }
+
+    /// <summary>A Development-provider token (recorded as a secret for the log scans).</summary>
+    public string CreateToken(string subject, string scopes = DevTokens.AllScopes, IEnumerable<string>? roles = null,
+        IEnumerable<string>? amr = null, TimeSpan? lifetime = null, IDictionary<string, object>? extraClaims = null)
+    {
+        var token = DevTokens.Create(Options.SigningKey, subject, scopes, roles, amr, lifetime, extraClaims: extraClaims);
+        _fixture.Secrets.Add(token);
+        return token;
+    }
+
+    /// <summary>An HttpClient sending a bearer token for <paramref name="subject"/>; every response it gets is recorded.</summary>
+    public HttpClient CreateClient(string subject, string scopes = DevTokens.AllScopes, IEnumerable<string>? roles = null,
+        IEnumerable<string>? amr = null, IDictionary<string, object>? extraClaims = null)
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CreateToken(subject, scopes, roles, amr, extraClaims: extraClaims));
+        return client;
+    }
+
+    /// <summary>An HttpClient without credentials; responses are recorded too.</summary>
+    public HttpClient CreateAnonymousClient() => CreateDefaultClient(new RecordingHandler(_fixture.Responses));
+
+    /// <summary>Registers <paramref name="mailUser"/>'s Dovecot mailbox (implicit TLS, its password) and returns the account id.</summary>
+    public async Task<string> RegisterAccountAsync(HttpClient client, string mailUser, CancellationToken cancellationToken = default)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/accounts", AccountBody(mailUser), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created)
+            throw new InvalidOperationException($"Registering {mailUser} answered {(int)response.StatusCode}: {body}");
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>The <c>POST /api/v1/accounts</c> body for a Dovecot user (override pieces with <c>with</c>-style edits in tests).</summary>
+    public object AccountBody(string mailUser, string? password = null, int? port = null, string security = "tls") => new
+    {
+        displayName = $"{mailUser} (test)",
+        email = $"{mailUser}@example.test",
+        imap = new
+        {
+            host = Env.Host,
+            port = port ?? (security == "tls" ? Env.ImapsPort : Env.ImapPort),
+            security,
+            username = mailUser,
+            password = password ?? MailEnvironment.PasswordOf(mailUser),
+        },
+    };
+
+    /// <summary>Records each response's status, headers and body for the secret scans.</summary>
+    private sealed class RecordingHandler(System.Collections.Concurrent.ConcurrentQueue<string> responses) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var contentType = response.Content.Headers.ContentType?.MediaType ?? "";
+            var body = "";
+            if ((contentType.Contains("json", StringComparison.OrdinalIgnoreCase) || contentType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+                && !contentType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken); // the test can still read it
+                body = await response.Content.ReadAsStringAsync(cancellationToken);
+            }
+            responses.Enqueue($"{request.Method} {request.RequestUri} -> {(int)response.StatusCode}\n{response.Headers}\n{body}");
+            return response;
+        }
+    }
+}
