@@ -27,4 +27,8 @@ internal static partial class WatchLog
     [LoggerMessage(EventId = 2006, EventName = "WatchNotifyRefused", Level = LogLevel.Information,
         Message = "NOTIFY was refused for account {AccountId}; using IDLE and a STATUS sweep")]
     public static partial void NotifyRefused(ILogger logger, string accountId, Exception exception);
+
+    [LoggerMessage(EventId = 2007, EventName = "WatchWaiting", Level = LogLevel.Trace,
+        Message = "Account {AccountId}: {Step}")]
+    public static partial void Step(ILogger logger, string accountId, string step);
 }

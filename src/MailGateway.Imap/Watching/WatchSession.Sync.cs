@@ -20,15 +20,21 @@ internal sealed partial class WatchSession
         {
             if ((folder.Attributes & (FolderAttributes.NonExistent | FolderAttributes.NoSelect)) != 0) continue;
             Watch(folder);
+            Seen(folder);
             result[folder.FullName] = StateOf(folder);
         }
         if (!result.ContainsKey(client.Inbox.FullName))
         {
             await client.Inbox.StatusAsync(StatusItemsWanted, cancellationToken).ConfigureAwait(false);
             Watch(client.Inbox);
+            Seen(client.Inbox);
             result[client.Inbox.FullName] = StateOf(client.Inbox);
         }
-        foreach (var gone in _folders.Keys.Where(k => !result.ContainsKey(k)).ToList()) _folders.Remove(gone);
+        foreach (var gone in _folders.Keys.Where(k => !result.ContainsKey(k)).ToList())
+        {
+            _folders.Remove(gone);
+            _lastSeen.Remove(gone);
+        }
         return result;
     }
 
@@ -92,6 +98,8 @@ internal sealed partial class WatchSession
         if (listed is { } l) now = l;
         else
         {
+            // STATUS of the selected mailbox may answer from the session's (older) view: leave it first.
+            if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
             try { await folder.StatusAsync(StatusItemsWanted, cancellationToken).ConfigureAwait(false); }
             catch (FolderNotFoundException) { _listDirty = true; return; }
             now = StateOf(folder);
@@ -101,6 +109,7 @@ internal sealed partial class WatchSession
         {
             _pendingVanished.Remove(path);
             state[path] = now;
+            Seen(folder);
             await EmitAsync(new MailboxChange.UidValidityChanged(path, known.UidValidity, now), cancellationToken).ConfigureAwait(false);
             await EmitAsync(new MailboxChange.Synced(path, now), cancellationToken).ConfigureAwait(false);
             return;
@@ -108,7 +117,11 @@ internal sealed partial class WatchSession
 
         var needNew = now.UidNext > known.UidNext;
         var needFlags = _condStore && now.HighestModSeq > known.HighestModSeq;
-        if (!needNew && !needFlags && !_pendingVanished.ContainsKey(path)) return;
+        if (!needNew && !needFlags && !_pendingVanished.ContainsKey(path))
+        {
+            Seen(folder);
+            return;
+        }
 
         if (!folder.IsOpen) await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         var maxModSeq = now.HighestModSeq;
@@ -161,6 +174,7 @@ internal sealed partial class WatchSession
                 await EmitAsync(new MailboxChange.MessagesExpunged(path, now.UidValidity, gone), cancellationToken).ConfigureAwait(false);
         }
 
+        Seen(folder);
         var synced = new MailboxState(now.UidValidity, nextUid, maxModSeq);
         state[path] = synced;
         await EmitAsync(new MailboxChange.Synced(path, synced), cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ internal sealed partial class WatchSession(
     TimeProvider time,
     ILogger logger)
 {
-    private enum SignalKind { Mailbox, Vanished, List }
+    private enum SignalKind { Mailbox, Changed, Vanished, List }
 
     private readonly record struct Signal(SignalKind Kind, string? Mailbox, IReadOnlyList<uint>? Uids, long Timestamp);
 
@@ -27,6 +27,9 @@ internal sealed partial class WatchSession(
     private readonly Dictionary<string, IMailFolder> _folders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<uint>> _pendingVanished = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    /// <summary>What MailKit held for each mailbox right after we last synced or listed it: a counter event that
+    /// leaves these unchanged was caused by our own STATUS/SELECT, not by a change on the server.</summary>
+    private readonly Dictionary<string, (uint UidValidity, uint UidNext, ulong HighestModSeq, int Count)> _lastSeen = new(StringComparer.Ordinal);
     private bool _listDirty;
     private bool _notify;
     private bool _condStore;
@@ -62,8 +65,10 @@ internal sealed partial class WatchSession(
         while (!cancellationToken.IsCancellationRequested)
         {
             var wait = nextSweep - time.GetUtcNow();
+            WatchLog.Step(logger, account.Id, "waiting " + wait);
             if (wait > TimeSpan.Zero) await WaitForChangesAsync(wait, cancellationToken).ConfigureAwait(false);
             DrainSignals();
+            WatchLog.Step(logger, account.Id, "woke: dirty " + string.Join(',', _dirty) + " list " + _listDirty);
             IReadOnlyDictionary<string, MailboxState>? listed = null;
             if (_listDirty || time.GetUtcNow() >= nextSweep)
             {
@@ -115,8 +120,10 @@ internal sealed partial class WatchSession(
         folder.UidNextChanged += (s, _) => Mark(s);
         folder.UidValidityChanged += (s, _) => Mark(s);
         folder.HighestModSeqChanged += (s, _) => Mark(s);
-        folder.MessageFlagsChanged += (s, _) => Mark(s);
-        folder.MessageExpunged += (s, _) => Mark(s);
+        void Changed(object? sender) =>
+            Post(new Signal(SignalKind.Changed, (sender as IMailFolder)?.FullName, null, System.Diagnostics.Stopwatch.GetTimestamp()));
+        folder.MessageFlagsChanged += (s, _) => Changed(s);
+        folder.MessageExpunged += (s, _) => Changed(s);
         folder.MessagesVanished += (s, e) => Post(new Signal(SignalKind.Vanished, (s as IMailFolder)?.FullName,
             e.UniqueIds.Select(u => u.Id).ToList(), System.Diagnostics.Stopwatch.GetTimestamp()));
         folder.Deleted += (_, _) => Post(new Signal(SignalKind.List, null, null, System.Diagnostics.Stopwatch.GetTimestamp()));
@@ -138,8 +145,12 @@ internal sealed partial class WatchSession(
                     set.UnionWith(signal.Uids ?? []);
                     _dirty.Add(signal.Mailbox);
                     break;
-                case SignalKind.Mailbox when signal.Mailbox is not null:
+                case SignalKind.Changed when signal.Mailbox is not null:
                     _dirty.Add(signal.Mailbox);
+                    break;
+                case SignalKind.Mailbox when signal.Mailbox is not null:
+                    if (!_folders.TryGetValue(signal.Mailbox, out var folder) || !_lastSeen.TryGetValue(signal.Mailbox, out var seen) || seen != Snapshot(folder))
+                        _dirty.Add(signal.Mailbox);
                     break;
                 default:
                     _listDirty = true;
@@ -147,6 +158,11 @@ internal sealed partial class WatchSession(
             }
         }
     }
+
+    private static (uint, uint, ulong, int) Snapshot(IMailFolder folder) =>
+        (folder.UidValidity, folder.UidNext?.Id ?? 0, folder.HighestModSeq, folder.Count);
+
+    private void Seen(IMailFolder folder) => _lastSeen[folder.FullName] = Snapshot(folder);
 
     private ValueTask EmitAsync(MailboxChange change, CancellationToken cancellationToken)
     {
