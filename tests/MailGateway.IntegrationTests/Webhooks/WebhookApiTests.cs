@@ -2,11 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using MailGateway.IntegrationTests.Infrastructure;
+
 namespace MailGateway.IntegrationTests.Webhooks;
 
-[Collection(nameof(WebhookCollection))]
-public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLifetime
+public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
 {
+    private const int Database = 10;   // a Redis database of its own (events tests use 5-7)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private WebhookReceiver _receiver = null!;
@@ -18,7 +20,7 @@ public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLife
     [Fact]
     public async Task The_secret_is_shown_on_creation_only()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-crud-user");
         using var response = await client.PostAsJsonAsync("/api/v1/webhooks",
             new { url = _receiver.Url, events = new[] { "message.created", "mailbox.*" }, description = "crm" }, _ct);
@@ -53,9 +55,9 @@ public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLife
     [Fact]
     public async Task After_rotation_both_secrets_sign_during_the_grace_period()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-rotate-user");
-        var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url });
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url });
         var id = created.GetProperty("id").GetString()!;
         var oldSecret = created.GetProperty("secret").GetString()!;
 
@@ -79,10 +81,10 @@ public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLife
     [Fact]
     public async Task Without_a_grace_period_the_old_secret_no_longer_verifies()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase(),
+        await using var gateway = new WebhookGateway(fixture, Database,
             new Dictionary<string, string?> { ["Webhooks:SecretRotationGrace"] = "00:00:00", ["Webhooks:RetrySchedule:0"] = "00:00:00" });
         using var client = gateway.ClientFor("wh-rotate0-user");
-        var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url });
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url });
         var id = created.GetProperty("id").GetString()!;
         using var patch = await client.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { rotateSecret = true }, _ct);
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
@@ -100,7 +102,7 @@ public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLife
     [Fact]
     public async Task Bad_input_answers_validation_problems()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-invalid-user");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/webhooks", new { description = "no url" }, _ct), HttpStatusCode.BadRequest, "validation_failed");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/webhooks", new { url = "not a url" }, _ct), HttpStatusCode.BadRequest, "validation_failed");
@@ -117,7 +119,7 @@ public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLife
     [Fact]
     public async Task Forbidden_destinations_are_refused_at_creation()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase(),
+        await using var gateway = new WebhookGateway(fixture, Database,
             new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "false" });
         using var client = gateway.ClientFor("wh-ssrf-user");
         string[] forbidden =
@@ -131,7 +133,7 @@ public sealed class WebhookApiTests(WebhookEnvironment environment) : IAsyncLife
         foreach (var url in forbidden)
             await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/webhooks", new { url }, _ct), HttpStatusCode.BadRequest, "webhook_url_forbidden", url);
 
-        var allowed = await WebhookGateway.CreateWebhookAsync(client, new { url = "https://93.184.216.34/hook" });
+        var allowed = await gateway.CreateWebhookAsync(client, new { url = "https://93.184.216.34/hook" });
         await AssertProblemAsync(await client.PatchAsJsonAsync($"/api/v1/webhooks/{allowed.GetProperty("id").GetString()}",
             new { url = "http://[::ffff:169.254.169.254]/" }, _ct), HttpStatusCode.BadRequest, "webhook_url_forbidden");
         var list = await WebhookGateway.GetJsonAsync(client, "/api/v1/webhooks");

@@ -2,12 +2,14 @@ using MailGateway.Api.Webhooks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
+using MailGateway.IntegrationTests.Infrastructure;
+
 namespace MailGateway.IntegrationTests.Webhooks;
 
 /// <summary>The Redis queue: restarts, several instances, and an instance that dies holding a delivery.</summary>
-[Collection(nameof(WebhookCollection))]
-public sealed class WebhookDurabilityTests(WebhookEnvironment environment) : IAsyncLifetime
+public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifetime
 {
+    private const int Database = 9;   // a Redis database of its own (events tests use 5-7)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private WebhookReceiver _receiver = null!;
 
@@ -18,18 +20,17 @@ public sealed class WebhookDurabilityTests(WebhookEnvironment environment) : IAs
     [Fact]
     public async Task A_delivery_pending_when_the_gateway_stops_is_sent_after_it_starts_again()
     {
-        var database = environment.NextDatabase();
         var slowRetry = new Dictionary<string, string?>
         {
             ["Webhooks:RetrySchedule:0"] = "00:00:00",
             ["Webhooks:RetrySchedule:1"] = "00:00:02",
         };
         string webhookId, eventId;
-        await using (var first = new WebhookGateway(environment, database, slowRetry))
+        await using (var first = new WebhookGateway(fixture, Database, slowRetry))
         {
             using var client = first.ClientFor("wh-restart-user");
-            var accountId = await first.AddAccountAsync("wh-restart-user", "user44");
-            var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url });
+            var accountId = await first.AddAccountAsync("wh-restart-user", "user173");
+            var created = await first.CreateWebhookAsync(client, new { url = _receiver.Url });
             webhookId = created.GetProperty("id").GetString()!;
             _receiver.Trust(created.GetProperty("secret").GetString()!);
             _receiver.Script(500);
@@ -42,7 +43,7 @@ public sealed class WebhookDurabilityTests(WebhookEnvironment environment) : IAs
         await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
         Assert.Single(_receiver.Received);
 
-        await using var second = new WebhookGateway(environment, database, slowRetry);
+        await using var second = new WebhookGateway(fixture, Database, slowRetry);
         using var again = second.ClientFor("wh-restart-user");
         var received = await _receiver.WaitForAsync(2, Wait);
         Assert.All(received, r => Assert.Equal(eventId, r.Id));
@@ -55,15 +56,14 @@ public sealed class WebhookDurabilityTests(WebhookEnvironment environment) : IAs
     [Fact]
     public async Task Two_instances_on_one_redis_deliver_each_event_once_per_subscription()
     {
-        var database = environment.NextDatabase();
         await using var second = await WebhookReceiver.StartAsync(TestContext.Current.CancellationToken);
-        await using var a = new WebhookGateway(environment, database);
-        await using var b = new WebhookGateway(environment, database);
+        await using var a = new WebhookGateway(fixture, Database);
+        await using var b = new WebhookGateway(fixture, Database, signingKey: a.SigningKey);
         using var clientA = a.ClientFor("wh-twice-user");
         using var clientB = b.ClientFor("wh-twice-user");
-        var accountId = await a.AddAccountAsync("wh-twice-user", "user45");
-        _receiver.Trust((await WebhookGateway.CreateWebhookAsync(clientA, new { url = _receiver.Url })).GetProperty("secret").GetString()!);
-        second.Trust((await WebhookGateway.CreateWebhookAsync(clientB, new { url = second.Url, events = new[] { "message.created" } }))
+        var accountId = await a.AddAccountAsync("wh-twice-user", "user174");
+        _receiver.Trust((await a.CreateWebhookAsync(clientA, new { url = _receiver.Url })).GetProperty("secret").GetString()!);
+        second.Trust((await b.CreateWebhookAsync(clientB, new { url = second.Url, events = new[] { "message.created" } }))
             .GetProperty("secret").GetString()!);
 
         var events = Enumerable.Range(0, 10).Select(_ => WebhookGateway.Event(accountId)).ToList();
@@ -89,20 +89,19 @@ public sealed class WebhookDurabilityTests(WebhookEnvironment environment) : IAs
     [Fact]
     public async Task A_delivery_held_by_an_instance_that_died_is_sent_by_another_after_the_lease_expires()
     {
-        var database = environment.NextDatabase();
         var settings = new Dictionary<string, string?> { ["Webhooks:Lease"] = "00:00:02", ["Webhooks:Timeout"] = "00:00:01" };
         string webhookId, accountId;
-        await using (var setup = new WebhookGateway(environment, database, settings))
+        await using (var setup = new WebhookGateway(fixture, Database, settings))
         {
             using var client = setup.ClientFor("wh-lease-user");
-            accountId = await setup.AddAccountAsync("wh-lease-user", "user46");
-            var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url });
+            accountId = await setup.AddAccountAsync("wh-lease-user", "user175");
+            var created = await setup.CreateWebhookAsync(client, new { url = _receiver.Url });
             webhookId = created.GetProperty("id").GetString()!;
             _receiver.Trust(created.GetProperty("secret").GetString()!);
         }
 
         // Another instance takes the delivery and dies before it finishes: it never releases its lease.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{environment.Mail.RedisConfiguration},defaultDatabase={database}");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{fixture.Env.RedisConfiguration},defaultDatabase={Database}");
         var dying = new RedisWebhookQueue(redis, Options.Create(new WebhookOptions { Lease = TimeSpan.FromSeconds(2) }));
         var mailEvent = WebhookGateway.Event(accountId);
         var now = DateTimeOffset.UtcNow;
@@ -119,7 +118,7 @@ public sealed class WebhookDurabilityTests(WebhookEnvironment environment) : IAs
         Assert.NotNull(await dying.ClaimAsync(now, TestContext.Current.CancellationToken));
         Assert.Null(await dying.ClaimAsync(now, TestContext.Current.CancellationToken));
 
-        await using var survivor = new WebhookGateway(environment, database, settings);
+        await using var survivor = new WebhookGateway(fixture, Database, settings);
         using var survivorClient = survivor.ClientFor("wh-lease-user");
         var received = (await _receiver.WaitForAsync(1, Wait)).Single();
         Assert.Equal(mailEvent.Id, received.Id);

@@ -3,11 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using MailGateway.Api.Events;
 
+using MailGateway.IntegrationTests.Infrastructure;
+
 namespace MailGateway.IntegrationTests.Webhooks;
 
-[Collection(nameof(WebhookCollection))]
-public sealed class WebhookIsolationTests(WebhookEnvironment environment)
+public sealed class WebhookIsolationTests(MailEnvFixture fixture)
 {
+    private const int Database = 11;   // a Redis database of its own (events tests use 5-7)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
@@ -16,15 +18,15 @@ public sealed class WebhookIsolationTests(WebhookEnvironment environment)
     {
         await using var aliceHook = await WebhookReceiver.StartAsync(_ct);
         await using var bobHook = await WebhookReceiver.StartAsync(_ct);
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var alice = gateway.ClientFor("wh-alice");
         using var bob = gateway.ClientFor("wh-bob");
-        var aliceAccount = await gateway.AddAccountAsync("wh-alice", "alice");
-        var bobAccount = await gateway.AddAccountAsync("wh-bob", "bob");
-        var aliceCreated = await WebhookGateway.CreateWebhookAsync(alice, new { url = aliceHook.Url });
+        var aliceAccount = await gateway.AddAccountAsync("wh-alice", "user176");
+        var bobAccount = await gateway.AddAccountAsync("wh-bob", "user177");
+        var aliceCreated = await gateway.CreateWebhookAsync(alice, new { url = aliceHook.Url });
         var aliceId = aliceCreated.GetProperty("id").GetString()!;
         aliceHook.Trust(aliceCreated.GetProperty("secret").GetString()!);
-        bobHook.Trust((await WebhookGateway.CreateWebhookAsync(bob, new { url = bobHook.Url })).GetProperty("secret").GetString()!);
+        bobHook.Trust((await gateway.CreateWebhookAsync(bob, new { url = bobHook.Url })).GetProperty("secret").GetString()!);
 
         // Bob can neither see nor touch Alice's webhook, nor subscribe to her account.
         await WebhookApiTests.AssertProblemAsync(await bob.GetAsync($"/api/v1/webhooks/{aliceId}", _ct), HttpStatusCode.NotFound, "webhook_not_found");
@@ -54,11 +56,11 @@ public sealed class WebhookIsolationTests(WebhookEnvironment environment)
     public async Task Account_and_event_filters_select_what_a_subscription_receives()
     {
         await using var hook = await WebhookReceiver.StartAsync(_ct);
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-filter-user");
-        var first = await gateway.AddAccountAsync("wh-filter-user", "user47");
-        var second = await gateway.AddAccountAsync("wh-filter-user", "user48");
-        hook.Trust((await WebhookGateway.CreateWebhookAsync(client, new { url = hook.Url, accountIds = new[] { first }, events = new[] { "message.*" } }))
+        var first = await gateway.AddAccountAsync("wh-filter-user", "user178");
+        var second = await gateway.AddAccountAsync("wh-filter-user", "user179");
+        hook.Trust((await gateway.CreateWebhookAsync(client, new { url = hook.Url, accountIds = new[] { first }, events = new[] { "message.*" } }))
             .GetProperty("secret").GetString()!);
 
         var wanted = WebhookGateway.Event(first, MailEventTypes.MessageUpdated);
@@ -81,10 +83,10 @@ public sealed class WebhookIsolationTests(WebhookEnvironment environment)
         var settings = new Dictionary<string, string?> { ["Webhooks:DisableAfter"] = "00:00:01" };
         for (var i = 0; i < 20; i++)
             settings[$"Webhooks:RetrySchedule:{i}"] = i == 0 ? "00:00:00" : "00:00:00.250";
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase(), settings);
+        await using var gateway = new WebhookGateway(fixture, Database, settings);
         using var client = gateway.ClientFor("wh-disable-user");
-        var account = await gateway.AddAccountAsync("wh-disable-user", "user49");
-        var created = await WebhookGateway.CreateWebhookAsync(client, new { url = hook.Url });
+        var account = await gateway.AddAccountAsync("wh-disable-user", "user180");
+        var created = await gateway.CreateWebhookAsync(client, new { url = hook.Url });
         var id = created.GetProperty("id").GetString()!;
         hook.Trust(created.GetProperty("secret").GetString()!);
         hook.Script([.. Enumerable.Repeat(500, 1000)]);
