@@ -71,7 +71,7 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
         await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-dead-user");
         var accountId = await gateway.AddAccountAsync("wh-dead-user", "user171");
-        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url });
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
         var id = created.GetProperty("id").GetString()!;
         _receiver.Trust(created.GetProperty("secret").GetString()!);
         _receiver.Script(500, 503, 500);
@@ -97,8 +97,8 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
         await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-slow-user");
         var accountId = await gateway.AddAccountAsync("wh-slow-user", "user172");
-        slow.Trust((await gateway.CreateWebhookAsync(client, new { url = slow.Url })).GetProperty("secret").GetString()!);
-        _receiver.Trust((await gateway.CreateWebhookAsync(client, new { url = _receiver.Url })).GetProperty("secret").GetString()!);
+        slow.Trust((await gateway.CreateWebhookAsync(client, new { url = slow.Url, events = new[] { "message.*" } })).GetProperty("secret").GetString()!);
+        _receiver.Trust((await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } })).GetProperty("secret").GetString()!);
 
         for (var i = 0; i < 3; i++)
             await gateway.PublishAsync(WebhookGateway.Event(accountId));

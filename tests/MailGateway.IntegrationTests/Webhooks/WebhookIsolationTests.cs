@@ -44,11 +44,14 @@ public sealed class WebhookIsolationTests(MailEnvFixture fixture)
         var forBob = WebhookGateway.Event(bobAccount, MailEventTypes.MessageDeleted);
         await gateway.PublishAsync(forAlice);
         await gateway.PublishAsync(forBob);
-        await aliceHook.WaitForAsync(1, Wait);
-        await bobHook.WaitForAsync(1, Wait);
+        await aliceHook.WaitForAsync(1, Wait, r => r.Id == forAlice.Id);
+        await bobHook.WaitForAsync(1, Wait, r => r.Id == forBob.Id);
         await Task.Delay(TimeSpan.FromSeconds(1), _ct);
-        Assert.Equal([forAlice.Id], aliceHook.Received.Select(r => r.Id));
-        Assert.Equal([forBob.Id], bobHook.Received.Select(r => r.Id));
+        // Every event a receiver got (the published ones and the watchers' own account.* events) is of its owner's account.
+        Assert.Contains(forAlice.Id, aliceHook.Received.Select(r => r.Id));
+        Assert.Contains(forBob.Id, bobHook.Received.Select(r => r.Id));
+        Assert.All(aliceHook.Received, r => Assert.Equal(aliceAccount, r.Event.GetProperty("accountId").GetString()));
+        Assert.All(bobHook.Received, r => Assert.Equal(bobAccount, r.Event.GetProperty("accountId").GetString()));
         Assert.All(aliceHook.Received.Concat(bobHook.Received), r => Assert.True(r.Verified));
     }
 
@@ -86,7 +89,7 @@ public sealed class WebhookIsolationTests(MailEnvFixture fixture)
         await using var gateway = new WebhookGateway(fixture, Database, settings);
         using var client = gateway.ClientFor("wh-disable-user");
         var account = await gateway.AddAccountAsync("wh-disable-user", "user180");
-        var created = await gateway.CreateWebhookAsync(client, new { url = hook.Url });
+        var created = await gateway.CreateWebhookAsync(client, new { url = hook.Url, events = new[] { "message.*" } });
         var id = created.GetProperty("id").GetString()!;
         hook.Trust(created.GetProperty("secret").GetString()!);
         hook.Script([.. Enumerable.Repeat(500, 1000)]);
