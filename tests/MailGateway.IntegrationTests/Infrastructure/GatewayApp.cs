@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using MailGateway.Testing;
@@ -22,6 +23,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
 
     public GatewayAppOptions Options { get; }
 
+    /// <summary>The Data Protection key directory of an app without Redis (a fresh temp directory).</summary>
+    public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "mailgateway-keys-" + Guid.NewGuid().ToString("N"));
+
     public string SigningKey => Options.SigningKey;
 
     public MailEnvironment Env => _fixture.Env;
@@ -42,6 +46,8 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
                 ["Logging:LogLevel:MailGateway"] = "Trace",
                 ["Redis:Configuration"] = Options.UseRedis ? Env.RedisConfiguration : null,
+                // Without Redis: a key ring of this app's own, not the user's profile directory.
+                ["DataProtection:KeysDirectory"] = Options.UseRedis ? null : KeysDirectory,
             };
             foreach (var (key, value) in Options.Settings)
                 settings[key] = value;
@@ -56,7 +62,18 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value ?? "");
         builder.ConfigureLogging(logging => logging.ClearProviders());
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_fixture.Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(_fixture.Logs);
+            services.AddSingleton<IMeterFactory>(new UndisposedMeterFactory());
+        });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(KeysDirectory))
+            Directory.Delete(KeysDirectory, recursive: true);
     }
 
     /// <summary>A Development-provider token (recorded as a secret for the log scans).</summary>
@@ -120,7 +137,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
                 await response.Content.LoadIntoBufferAsync(cancellationToken); // the test can still read it
                 body = await response.Content.ReadAsStringAsync(cancellationToken);
             }
-            responses.Enqueue($"{request.Method} {request.RequestUri} -> {(int)response.StatusCode}\n{response.Headers}\n{body}");
+            responses.Enqueue($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode}\n{response.Headers}\n{body}");
             return response;
         }
     }
