@@ -14,6 +14,7 @@ internal sealed partial class WebhookDispatcher(
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     // Cancels attempts in flight only when the host's shutdown deadline passes; stopping itself just ends claiming.
     private readonly CancellationTokenSource _abort = new();
+    private DateTimeOffset _nextDepthRefresh;
     private WebhookOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,6 +43,7 @@ internal sealed partial class WebhookDispatcher(
                     await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
+                await RefreshDepthAsync(force: false, stoppingToken).ConfigureAwait(false);
                 var id = claim.Delivery.Id;
                 _inFlight[id] = Task.Run(async () =>
                 {
@@ -82,9 +84,9 @@ internal sealed partial class WebhookDispatcher(
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
     {
         var wait = Options.PollInterval;
+        await RefreshDepthAsync(force: true, stoppingToken).ConfigureAwait(false);
         try
         {
-            metrics.QueueDepth(await queue.DepthAsync(stoppingToken).ConfigureAwait(false));
             var next = await queue.NextDueAsync(stoppingToken).ConfigureAwait(false);
             var untilDue = next - time.GetUtcNow();
             if (untilDue > TimeSpan.Zero && untilDue < wait)
@@ -95,6 +97,23 @@ internal sealed partial class WebhookDispatcher(
             WebhooksLog.QueueError(logger, ex);
         }
         await wakeup.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The queue-depth gauge reads a cached value: refreshed when idle, and at most every few seconds when busy.</summary>
+    private async Task RefreshDepthAsync(bool force, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        if (!force && now < _nextDepthRefresh)
+            return;
+        _nextDepthRefresh = now + TimeSpan.FromSeconds(5);
+        try
+        {
+            metrics.QueueDepth(await queue.DepthAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            WebhooksLog.QueueError(logger, ex);
+        }
     }
 
     private async Task ProcessAsync(ClaimedDelivery claim, CancellationToken abortToken)

@@ -39,6 +39,18 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
         var log = await WaitForStateAsync(client, id!, "succeeded");
         Assert.Equal(200, log.GetProperty("lastStatusCode").GetInt32());
         Assert.Equal(1, log.GetProperty("attemptCount").GetInt32());
+
+        // Metrics: outcome counter, attempt latency and queue depth are exported on /metrics.
+        using var anonymous = gateway.App.CreateAnonymousClient();
+        var metrics = await anonymous.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains("mailgateway_webhooks_deliveries_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"succeeded\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_webhooks_attempt_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_webhooks_queue_depth", metrics, StringComparison.Ordinal);
+
+        // Neither the secret nor a signature appears in any log line.
+        fixture.Secrets.Add(received.Signature![3..]);
+        Assert.Empty(fixture.FindSecretsInLogs());
     }
 
     [Fact]
