@@ -9,6 +9,8 @@ public interface IWebhookStore
 {
     Task<Webhook?> GetAsync(string id, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<Webhook>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default);
+    /// <summary>Every subscription (to decide which accounts must be watched).</summary>
+    Task<IReadOnlyList<Webhook>> ListAllAsync(CancellationToken cancellationToken = default);
     Task SaveAsync(Webhook webhook, CancellationToken cancellationToken = default);
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
 }
@@ -23,6 +25,9 @@ internal sealed class InMemoryWebhookStore : IWebhookStore
     public Task<IReadOnlyList<Webhook>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Webhook>>([.. _webhooks.Values.Where(w => w.OwnerId == ownerId).OrderBy(w => w.CreatedAt)]);
 
+    public Task<IReadOnlyList<Webhook>> ListAllAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Webhook>>([.. _webhooks.Values]);
+
     public Task SaveAsync(Webhook webhook, CancellationToken cancellationToken = default)
     {
         _webhooks[webhook.Id] = webhook;
@@ -33,12 +38,14 @@ internal sealed class InMemoryWebhookStore : IWebhookStore
         Task.FromResult(_webhooks.TryRemove(id, out _));
 }
 
-/// <summary><c>mg:wh:sub:{id}</c> holds the JSON of one subscription, <c>mg:wh:owner:{ownerId}</c> the ids of an owner.</summary>
+/// <summary><c>mg:wh:sub:{id}</c> holds the JSON of one subscription, <c>mg:wh:owner:{ownerId}</c> the ids of an owner,
+/// <c>mg:wh:all</c> every id.</summary>
 internal sealed class RedisWebhookStore(IConnectionMultiplexer redis) : IWebhookStore
 {
     private IDatabase Db => redis.GetDatabase();
     private static RedisKey Key(string id) => "mg:wh:sub:" + id;
     private static RedisKey OwnerKey(string ownerId) => "mg:wh:owner:" + ownerId;
+    private static readonly RedisKey AllKey = "mg:wh:all";
 
     public async Task<Webhook?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -46,9 +53,14 @@ internal sealed class RedisWebhookStore(IConnectionMultiplexer redis) : IWebhook
         return json.IsNull ? null : JsonSerializer.Deserialize<Webhook>((string)json!, WebhookJson.Options);
     }
 
-    public async Task<IReadOnlyList<Webhook>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Webhook>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default) =>
+        ListAsync(OwnerKey(ownerId));
+
+    public Task<IReadOnlyList<Webhook>> ListAllAsync(CancellationToken cancellationToken = default) => ListAsync(AllKey);
+
+    private async Task<IReadOnlyList<Webhook>> ListAsync(RedisKey index)
     {
-        var ids = await Db.SetMembersAsync(OwnerKey(ownerId)).ConfigureAwait(false);
+        var ids = await Db.SetMembersAsync(index).ConfigureAwait(false);
         if (ids.Length == 0)
             return [];
         var values = await Db.StringGetAsync([.. ids.Select(id => Key(id!))]).ConfigureAwait(false);
@@ -62,6 +74,7 @@ internal sealed class RedisWebhookStore(IConnectionMultiplexer redis) : IWebhook
         var tx = Db.CreateTransaction();
         _ = tx.StringSetAsync(Key(webhook.Id), JsonSerializer.Serialize(webhook, WebhookJson.Options));
         _ = tx.SetAddAsync(OwnerKey(webhook.OwnerId), webhook.Id);
+        _ = tx.SetAddAsync(AllKey, webhook.Id);
         await tx.ExecuteAsync().ConfigureAwait(false);
     }
 
@@ -73,6 +86,7 @@ internal sealed class RedisWebhookStore(IConnectionMultiplexer redis) : IWebhook
         var tx = Db.CreateTransaction();
         _ = tx.KeyDeleteAsync(Key(id));
         _ = tx.SetRemoveAsync(OwnerKey(existing.OwnerId), id);
+        _ = tx.SetRemoveAsync(AllKey, id);
         return await tx.ExecuteAsync().ConfigureAwait(false);
     }
 }

@@ -12,6 +12,9 @@ internal sealed partial class WebhookDispatcher(
     WebhookMetrics metrics, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    // Cancels attempts in flight only when the host's shutdown deadline passes; stopping itself just ends claiming.
+    private readonly CancellationTokenSource _abort = new();
+    private DateTimeOffset _nextDepthRefresh;
     private WebhookOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,12 +43,13 @@ internal sealed partial class WebhookDispatcher(
                     await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
                     continue;
                 }
+                await RefreshDepthAsync(force: false, stoppingToken).ConfigureAwait(false);
                 var id = claim.Delivery.Id;
                 _inFlight[id] = Task.Run(async () =>
                 {
                     try
                     {
-                        await ProcessAsync(claim, stoppingToken).ConfigureAwait(false);
+                        await ProcessAsync(claim, _abort.Token).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -63,12 +67,26 @@ internal sealed partial class WebhookDispatcher(
         await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
     }
 
+    /// <summary>Stops claiming at once; attempts in flight finish (each within Webhooks:Timeout) unless the host's
+    /// shutdown deadline comes first, in which case they are handed back to the queue unrecorded.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var abortAtDeadline = cancellationToken.Register(_abort.Cancel);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)
     {
         var wait = Options.PollInterval;
+        await RefreshDepthAsync(force: true, stoppingToken).ConfigureAwait(false);
         try
         {
-            metrics.QueueDepth(await queue.DepthAsync(stoppingToken).ConfigureAwait(false));
             var next = await queue.NextDueAsync(stoppingToken).ConfigureAwait(false);
             var untilDue = next - time.GetUtcNow();
             if (untilDue > TimeSpan.Zero && untilDue < wait)
@@ -81,12 +99,29 @@ internal sealed partial class WebhookDispatcher(
         await wakeup.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
     }
 
-    private async Task ProcessAsync(ClaimedDelivery claim, CancellationToken stoppingToken)
+    /// <summary>The queue-depth gauge reads a cached value: refreshed when idle, and at most every few seconds when busy.</summary>
+    private async Task RefreshDepthAsync(bool force, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        if (!force && now < _nextDepthRefresh)
+            return;
+        _nextDepthRefresh = now + TimeSpan.FromSeconds(5);
+        try
+        {
+            metrics.QueueDepth(await queue.DepthAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            WebhooksLog.QueueError(logger, ex);
+        }
+    }
+
+    private async Task ProcessAsync(ClaimedDelivery claim, CancellationToken abortToken)
     {
         var delivery = claim.Delivery;
         try
         {
-            var webhook = await store.GetAsync(delivery.WebhookId, stoppingToken).ConfigureAwait(false);
+            var webhook = await store.GetAsync(delivery.WebhookId, abortToken).ConfigureAwait(false);
             if (webhook is null)
             {
                 await queue.ReleaseAsync(claim, delivery, ClaimOutcome.Finish, CancellationToken.None).ConfigureAwait(false);
@@ -98,12 +133,12 @@ internal sealed partial class WebhookDispatcher(
                 return;
             }
             var attempt = await sender.SendAsync(webhook.Url, delivery.EventId ?? delivery.Id, delivery.Body ?? "{}",
-                secrets.SigningSecrets(webhook, time.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+                secrets.SigningSecrets(webhook, time.GetUtcNow()), abortToken).ConfigureAwait(false);
             await RecordAsync(claim, webhook, attempt).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (abortToken.IsCancellationRequested)
         {
-            // Shutting down mid-attempt: hand the delivery back untouched so this or another instance sends it.
+            // Shutdown deadline reached mid-attempt: hand the delivery back untouched so this or another instance sends it.
             await TryReleaseAsync(claim, delivery with { NextAttemptAt = time.GetUtcNow() }, ClaimOutcome.Requeue).ConfigureAwait(false);
         }
         catch (Exception ex)

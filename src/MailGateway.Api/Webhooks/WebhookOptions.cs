@@ -40,6 +40,9 @@ public sealed class WebhookOptions
     /// <summary>Refuse nothing on network grounds: tests and demos with a receiver on loopback set it.</summary>
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>How often the accounts to watch for subscriptions are recomputed (at once after a subscription changes).</summary>
+    public TimeSpan DemandRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Finished deliveries stay listed this long.</summary>
     public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
 

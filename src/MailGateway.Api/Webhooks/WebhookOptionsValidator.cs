@@ -18,6 +18,8 @@ internal sealed class WebhookOptionsRelationsValidator : IValidateOptions<Webhoo
             failures.Add("Webhooks:Lease must be longer than Webhooks:Timeout, or a slow attempt would be handed to a second instance.");
         if (options.PollInterval <= TimeSpan.Zero)
             failures.Add("Webhooks:PollInterval must be positive.");
+        if (options.DemandRefreshInterval <= TimeSpan.Zero)
+            failures.Add("Webhooks:DemandRefreshInterval must be positive.");
         if (options.DisableAfter <= TimeSpan.Zero)
             failures.Add("Webhooks:DisableAfter must be positive.");
         if (options.SecretRotationGrace < TimeSpan.Zero)

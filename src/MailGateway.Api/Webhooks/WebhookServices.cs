@@ -9,7 +9,7 @@ namespace MailGateway.Api.Webhooks;
 /// <summary>What the webhook handlers use, bound with <c>[AsParameters]</c>.</summary>
 internal sealed record WebhookServices(
     IWebhookStore Store, IWebhookQueue Queue, WebhookEgressGuard Guard, WebhookSecrets Secrets, IAccountAccess Accounts,
-    WebhookEnqueuer Enqueuer, IOptions<WebhookOptions> Options, TimeProvider Time, ILogger<WebhookServices> Logger)
+    WebhookEnqueuer Enqueuer, WebhookWatchDemand Demand, IOptions<WebhookOptions> Options, TimeProvider Time, ILogger<WebhookServices> Logger)
 {
     public const int MaxFilters = 50;
     public const int MaxAccounts = 100;

@@ -34,6 +34,7 @@ internal static partial class WebhooksApi
             UpdatedAt = now,
         };
         await s.Store.SaveAsync(webhook, cancellationToken);
+        s.Demand.Refresh();
         WebhooksLog.Created(s.Logger, webhook.Id, caller.OwnerId);
         return TypedResults.Created($"/api/v1/webhooks/{webhook.Id}", WebhookResponse.From(webhook, secret));
     }
@@ -100,6 +101,7 @@ internal static partial class WebhooksApi
             WebhooksLog.SecretRotated(s.Logger, webhook.Id, until);
         }
         await s.Store.SaveAsync(updated, cancellationToken);
+        s.Demand.Refresh();
         if (reEnabled)
             await s.Queue.UnparkAsync(webhook.Id, now, cancellationToken);
         return TypedResults.Ok(WebhookResponse.From(updated, secret));
@@ -113,6 +115,7 @@ internal static partial class WebhooksApi
             return WebhookServices.WebhookNotFound();
         await s.Store.DeleteAsync(webhook.Id, cancellationToken);
         await s.Queue.DeleteWebhookAsync(webhook.Id, cancellationToken);
+        s.Demand.Refresh();
         WebhooksLog.Deleted(s.Logger, webhook.Id);
         return TypedResults.NoContent();
     }

@@ -37,6 +37,8 @@ internal static partial class WebhooksApi
         services.AddSingleton<WebhookEnqueuer>();
         services.AddSingleton<IMailEventSink, WebhookEventSink>();
         services.AddHostedService<WebhookDispatcher>();
+        services.AddSingleton<WebhookWatchDemand>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookWatchDemand>());
         return builder;
     }
 

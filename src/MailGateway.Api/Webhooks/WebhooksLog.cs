@@ -35,4 +35,7 @@ internal static partial class WebhooksLog
 
     [LoggerMessage(5011, LogLevel.Error, "Delivery {DeliveryId} to webhook {WebhookId} could not be processed", EventName = "WebhookDeliveryError")]
     public static partial void DeliveryError(ILogger logger, Exception exception, string deliveryId, string webhookId);
+
+    [LoggerMessage(5012, LogLevel.Warning, "Could not update which accounts webhook subscriptions need watched; retrying", EventName = "WebhookDemandError")]
+    public static partial void DemandError(ILogger logger, Exception exception);
 }

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using MailGateway.Api.Events;
 
+using MailGateway.IntegrationTests.Infrastructure;
+
 namespace MailGateway.IntegrationTests.Webhooks;
 
-[Collection(nameof(WebhookCollection))]
-public sealed class WebhookDeliveryTests(WebhookEnvironment environment) : IAsyncLifetime
+public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetime
 {
+    private const int Database = 8;   // a Redis database of its own (events tests use 5-7)
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private WebhookReceiver _receiver = null!;
 
@@ -16,9 +18,9 @@ public sealed class WebhookDeliveryTests(WebhookEnvironment environment) : IAsyn
     [Fact]
     public async Task Test_event_arrives_signed_and_the_receiver_verifies_it()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-test-user");
-        var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url, description = "test" });
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, description = "test" });
         var id = created.GetProperty("id").GetString();
         _receiver.Trust(created.GetProperty("secret").GetString()!);
 
@@ -37,15 +39,27 @@ public sealed class WebhookDeliveryTests(WebhookEnvironment environment) : IAsyn
         var log = await WaitForStateAsync(client, id!, "succeeded");
         Assert.Equal(200, log.GetProperty("lastStatusCode").GetInt32());
         Assert.Equal(1, log.GetProperty("attemptCount").GetInt32());
+
+        // Metrics: outcome counter, attempt latency and queue depth are exported on /metrics.
+        using var anonymous = gateway.App.CreateAnonymousClient();
+        var metrics = await anonymous.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Contains("mailgateway_webhooks_deliveries_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"succeeded\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_webhooks_attempt_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_webhooks_queue_depth", metrics, StringComparison.Ordinal);
+
+        // Neither the secret nor a signature appears in any log line.
+        fixture.Secrets.Add(received.Signature![3..]);
+        Assert.Empty(fixture.FindSecretsInLogs());
     }
 
     [Fact]
     public async Task A_receiver_answering_500_twice_gets_the_same_webhook_id_three_times()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-retry-user");
-        var accountId = await gateway.AddAccountAsync("wh-retry-user", "user41");
-        var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
+        var accountId = await gateway.AddAccountAsync("wh-retry-user", "user170");
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
         _receiver.Trust(created.GetProperty("secret").GetString()!);
         _receiver.Script(500, 500);
 
@@ -66,10 +80,10 @@ public sealed class WebhookDeliveryTests(WebhookEnvironment environment) : IAsyn
     [Fact]
     public async Task Exhausted_schedule_dead_letters_and_a_manual_retry_delivers()
     {
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-dead-user");
-        var accountId = await gateway.AddAccountAsync("wh-dead-user", "user42");
-        var created = await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url });
+        var accountId = await gateway.AddAccountAsync("wh-dead-user", "user171");
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
         var id = created.GetProperty("id").GetString()!;
         _receiver.Trust(created.GetProperty("secret").GetString()!);
         _receiver.Script(500, 503, 500);
@@ -92,11 +106,11 @@ public sealed class WebhookDeliveryTests(WebhookEnvironment environment) : IAsyn
     {
         await using var slow = await WebhookReceiver.StartAsync(TestContext.Current.CancellationToken);
         slow.ResponseDelay = TimeSpan.FromSeconds(4);
-        await using var gateway = new WebhookGateway(environment, environment.NextDatabase());
+        await using var gateway = new WebhookGateway(fixture, Database);
         using var client = gateway.ClientFor("wh-slow-user");
-        var accountId = await gateway.AddAccountAsync("wh-slow-user", "user43");
-        slow.Trust((await WebhookGateway.CreateWebhookAsync(client, new { url = slow.Url })).GetProperty("secret").GetString()!);
-        _receiver.Trust((await WebhookGateway.CreateWebhookAsync(client, new { url = _receiver.Url })).GetProperty("secret").GetString()!);
+        var accountId = await gateway.AddAccountAsync("wh-slow-user", "user172");
+        slow.Trust((await gateway.CreateWebhookAsync(client, new { url = slow.Url, events = new[] { "message.*" } })).GetProperty("secret").GetString()!);
+        _receiver.Trust((await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } })).GetProperty("secret").GetString()!);
 
         for (var i = 0; i < 3; i++)
             await gateway.PublishAsync(WebhookGateway.Event(accountId));

@@ -67,6 +67,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             _script.Enqueue(status);
     }
 
+    public void ClearScript() => _script.Clear();
+
     public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(int count, TimeSpan timeout, Func<ReceivedWebhook, bool>? match = null)
     {
         using var cts = new CancellationTokenSource(timeout);
