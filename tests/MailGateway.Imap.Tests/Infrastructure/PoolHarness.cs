@@ -2,6 +2,7 @@ using MailGateway.Imap.Pooling;
 using MailGateway.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MailGateway.Imap.Tests.Infrastructure;
 
@@ -23,7 +24,7 @@ internal sealed class PoolHarness : IAsyncDisposable
         configure?.Invoke(settings);
         var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         services.AddSingleton<IImapCredentialProvider>(Credentials);
         services.AddSingleton<IImapLoginObserver>(Observer);
         services.AddImapSessionPool(config);
@@ -32,6 +33,7 @@ internal sealed class PoolHarness : IAsyncDisposable
 
     public MailEnvironment Env { get; }
     public TestCredentials Credentials { get; } = new();
+    public CapturingLoggerProvider Logs { get; } = new();
     public RecordingLoginObserver Observer { get; } = new();
     public IImapSessionPool Pool => _services.GetRequiredService<IImapSessionPool>();
     internal ImapSessionPool PoolImpl => _services.GetRequiredService<ImapSessionPool>();

@@ -119,6 +119,8 @@ public sealed class ConnectorTests(ImapEnvironment fixture)
         var attempt = Assert.Single(harness.Observer.Attempts);
         Assert.False(attempt.Succeeded);
         Assert.DoesNotContain("wrong-secret-31", attempt.ServerResponse ?? "", StringComparison.Ordinal);
+        Assert.Contains(harness.Logs.Lines, l => l.Contains("acc-user31", StringComparison.Ordinal));
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.Contains("wrong-secret-31", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -134,6 +136,7 @@ public sealed class ConnectorTests(ImapEnvironment fixture)
         Assert.True(client.IsAuthenticated);
         Assert.Equal(1, harness.Credentials.ForcedRefreshes);
         Assert.Equal([false, true], harness.Observer.Attempts.Select(a => a.Succeeded));
+        Assert.DoesNotContain(harness.Logs.Lines, l => l.Contains("not-a-valid-token", StringComparison.Ordinal) || l.Contains("eyJ", StringComparison.Ordinal));
     }
 
     [Fact]

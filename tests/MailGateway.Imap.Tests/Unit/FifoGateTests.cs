@@ -14,14 +14,18 @@ public sealed class FifoGateTests
         var gate = new FifoGate(1);
         await gate.EnterAsync(Long, TimeProvider.System, Ct);
         var order = new List<int>();
-        var waiters = Enumerable.Range(0, 20).Select(async i =>
+        var waiters = new List<Task>();
+        for (var i = 0; i < 20; i++)
         {
-            await Task.Delay(i * 5, Ct); // arrive in order
-            await gate.EnterAsync(Long, TimeProvider.System, Ct);
-            lock (order) order.Add(i);
-            gate.Exit();
-        }).ToList();
-        while (gate.Waiting < 20) await Task.Delay(5, Ct);
+            var index = i;
+            waiters.Add(Task.Run(async () =>
+            {
+                await gate.EnterAsync(Long, TimeProvider.System, Ct);
+                lock (order) order.Add(index);
+                gate.Exit();
+            }, Ct));
+            while (gate.Waiting < i + 1) await Task.Delay(1, Ct); // strictly one arrival after the other
+        }
         gate.Exit();
         await Task.WhenAll(waiters);
         Assert.Equal(Enumerable.Range(0, 20), order);
