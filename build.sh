@@ -20,6 +20,10 @@ MG_APT_PACKAGES=(
   openssl         # TLS tooling (dovecot's own dependency; handy for openssl s_client checks)
   curl            # ./build.sh demo talks to the running gateway
 )
+if [[ -f demo-ui/package.json ]]; then
+  # The /demo page bundles its browser libraries with npm at build time; its end-to-end test drives headless Chromium.
+  MG_APT_PACKAGES+=(nodejs npm chromium)
+fi
 
 ensure_packages() {
   [[ "${MG_SKIP_PACKAGES:-0}" == 1 ]] && return 0
@@ -201,13 +205,18 @@ cmd_demo() {
     fi
   fi
 
-  local acc="${account:-<accountId>}"
+  local acc="${account:-<accountId>}" inbox="<mailboxId>"
+  if [[ -n "$account" ]]; then
+    inbox="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/accounts/$account/mailboxes" 2>/dev/null \
+      | grep -o '"id":"[^"]*","path":"INBOX"' | head -1 | cut -d'"' -f4 || true)"
+    inbox="${inbox:-<mailboxId>}"
+  fi
   printf '\nMailGateway demo is running at %s (gateway log: %s, mail server: %s)\n' "$base" "$gwlog" "$uplog"
   printf 'IMAP 127.0.0.1:%s (TLS, CA %s), user demo / pass-demo; Redis %s; account id %s\n\n' "$imaps" "$ca" "${redis:-none}" "$acc"
   printf "  export TOKEN='%s'\n" "$token"
   printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts\n' "$base"
   printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts/%s/mailboxes\n' "$base" "$acc"
-  printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/<mailboxId>/messages?limit=20"\n\n' "$base" "$acc"
+  printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/%s/messages?limit=20"\n\n' "$base" "$acc" "$inbox"
   printf 'Swagger UI: %s/swagger\nDemo page:  %s/demo (paste the token)\n' "$base" "$base"
   printf 'Another token: dotnet %s token --key "$(cat %s)" --sub someone\nPress Ctrl-C to stop.\n' "$mailenv" "$keyfile"
   local rc=0
