@@ -1,9 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Webhooks;
-using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 
@@ -55,8 +53,7 @@ internal static class WebhookFields
         return context.User!;
     }
 
-    private static WebhookServices Services(IResolveFieldContext c) => new(
-        c.Service<IWebhookStore>(), c.Service<IWebhookQueue>(), c.Service<WebhookEgressGuard>(), c.Service<WebhookSecrets>(),
-        c.Service<IAccountAccess>(), c.Service<WebhookEnqueuer>(), c.Service<IOptions<WebhookOptions>>(), c.Service<TimeProvider>(),
-        c.Service<ILogger<WebhookServices>>());
+    /// <summary>The handlers' [AsParameters] record, built from the operation's services (whatever it needs).</summary>
+    private static WebhookServices Services(IResolveFieldContext c) =>
+        ActivatorUtilities.CreateInstance<WebhookServices>(c.RequestServices ?? throw new InvalidOperationException("No request services."));
 }
