@@ -16,7 +16,7 @@ public sealed class GraphQLSubscriptionTests(MailEnvFixture fixture) : IAsyncLif
     public async ValueTask InitializeAsync()
     {
         // A Redis database of its own: the events pipeline as in production, and no other gateway of the run takes the watch.
-        _app = fixture.CreateApp(o => o.Settings["Redis:Configuration"] = fixture.Env.RedisConfiguration + ",defaultDatabase=9");
+        _app = fixture.CreateApp(o => o.Settings["Redis:Configuration"] = fixture.Env.RedisConfiguration + ",defaultDatabase=12");
         using var http = _app.CreateClient(Owner);
         _accountId = await _app.RegisterAccountAsync(http, User, _ct);
     }
@@ -74,14 +74,12 @@ public sealed class GraphQLSubscriptionTests(MailEnvFixture fixture) : IAsyncLif
         Assert.Equal(4401, await socket.ExpectCloseAsync(_ct));
     }
 
-    private async Task<JsonElement> ExpectEventAsync(GraphQLSocket socket, string type, Func<JsonElement, bool> match)
+    private static async Task<JsonElement> ExpectEventAsync(GraphQLSocket socket, string type, Func<JsonElement, bool> match)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            JsonElement next;
-            try { next = await socket.ExpectAsync("next", timeout.Token, TimeSpan.FromSeconds(30)); }
-            catch (OperationCanceledException) { throw new InvalidOperationException("DEBUG waiting for " + type + "\n" + string.Join("\n", fixture.Logs.Lines.Where(l => l.Contains("Event", StringComparison.OrdinalIgnoreCase) || l.Contains("Watch", StringComparison.OrdinalIgnoreCase) || l.Contains("GraphQL", StringComparison.OrdinalIgnoreCase)).TakeLast(60))); }
+            var next = await socket.ExpectAsync("next", timeout.Token, TimeSpan.FromSeconds(30));
             var mailEvent = next.GetProperty("payload").GetProperty("data").GetProperty("mailEvents");
             if (mailEvent.GetProperty("type").GetString() == type && match(mailEvent)) return mailEvent;
         }
