@@ -53,12 +53,12 @@ internal sealed partial class GraphQLWebSocketConnection
             return;
         }
         // Executing may take a while (IMAP); keep reading pings and completes meanwhile.
-        operation.Execution = Task.Run(() => ExecuteAsync(id, request, user, operation));
+        _executions.Add(Task.Run(() => ExecuteAsync(id, request, user, operation)));
     }
 
     private async Task ExecuteAsync(string id, GraphQLRequest request, System.Security.Claims.ClaimsPrincipal user, Operation operation)
     {
-        await using var scope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        await using var scope = _scopes.CreateAsyncScope();
         ExecutionResult result;
         try
         {
@@ -149,7 +149,6 @@ internal sealed partial class GraphQLWebSocketConnection
 
         public CancellationToken Token { get; }
         private IDisposable? _subscription;
-        public Task? Execution { get; set; }
 
         /// <summary>Completes when the operation is disposed (client complete, stream end, socket closed).</summary>
         public Task WaitAsync() => _done.Task;

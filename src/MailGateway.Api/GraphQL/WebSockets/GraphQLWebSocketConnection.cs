@@ -30,6 +30,9 @@ internal sealed partial class GraphQLWebSocketConnection(
         new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
+    // The app's scope factory, not the upgrade request's services: operations may outlive the request's scope by a moment.
+    private readonly IServiceScopeFactory _scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
+    private readonly ConcurrentBag<Task> _executions = [];
     private int _initReceived;
     private volatile ClaimsPrincipal? _user;
     private (int Code, string Reason)? _close;
@@ -54,6 +57,8 @@ internal sealed partial class GraphQLWebSocketConnection(
             _operations.Clear();
             _outbox.Writer.TryComplete();
             await writer;
+            await Task.WhenAll(_executions).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None)
+                .ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             await _closing.CancelAsync();
             await initTimeout;
             _closing.Dispose();
@@ -144,36 +149,6 @@ internal sealed partial class GraphQLWebSocketConnection(
             default:
                 Close(CloseCodes.BadRequest, $"Invalid message type '{Truncate(message.Type)}'.");
                 break;
-        }
-    }
-
-    private async Task InitializeAsync(OperationMessage message, CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _initReceived, 1) == 1)
-        {
-            Close(CloseCodes.TooManyInitialisationRequests, "Too many initialisation requests");
-            return;
-        }
-        var user = await authenticator.AuthenticateAsync(http, message.Payload, cancellationToken);
-        if (user is null)
-        {
-            Close(CloseCodes.Unauthorized, "Unauthorized");
-            return;
-        }
-        _user = user;
-        Send(new OperationMessage { Type = MessageTypes.ConnectionAck });
-    }
-
-    private async Task InitTimeoutAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(options.ConnectionInitTimeout, cancellationToken);
-            if (Volatile.Read(ref _initReceived) == 0) Close(CloseCodes.ConnectionInitialisationTimeout, "Connection initialisation timeout");
-        }
-        catch (OperationCanceledException)
-        {
-            // The connection ended first.
         }
     }
 
