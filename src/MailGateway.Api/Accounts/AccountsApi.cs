@@ -7,6 +7,9 @@ namespace MailGateway.Api.Accounts;
 /// <summary>Registered IMAP accounts: <c>/api/v1/accounts</c>. Reads need Mail.Read, changes Mail.ReadWrite.</summary>
 internal static partial class AccountsApi
 {
+    /// <summary>Account bodies are small; anything bigger is refused with 413 before it is read.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
     public static IHostApplicationBuilder AddAccounts(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -34,6 +37,7 @@ internal static partial class AccountsApi
             .WithTags("Accounts")
             .RequireAuthorization(Permissions.MailRead)
             .RequirePerUserRateLimit()
+            .WithMetadata(new RequestSizeLimitAttribute(Math.Min(MaxBodyBytes, HostingExtensions.MaxRequestBodyBytes(app.ServiceProvider.GetRequiredService<IConfiguration>()))))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

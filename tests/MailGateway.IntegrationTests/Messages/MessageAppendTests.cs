@@ -109,4 +109,67 @@ public class MessageAppendTests(MailEnvFixture fixture)
         using var streamed = await client.PostAsync($"/api/v1/accounts/{accountId}/mailboxes/{Inbox}/messages", chunked, _ct);
         await MailUser.AssertProblemAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
+
+    [Fact]
+    public async Task On_kestrel_a_31_MB_message_is_accepted_and_a_chunked_upload_over_the_limit_is_413()
+    {
+        // Kestrel enforces Http:MaxRequestBodyBytes (30 MB); the append route has its own Messages:MaxUploadBytes (35 MB).
+        await using var app = fixture.CreateApp(o => o.UseRedis = false);
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient(User);
+        var accountId = await app.RegisterAccountAsync(client, User, _ct);
+        var marker = Guid.NewGuid().ToString("N");
+        var head = $"From: a@example.test\r\nSubject: big {marker}\r\nMessage-ID: <{marker}@example.test>\r\nContent-Type: text/plain\r\n\r\n";
+        var line = new string('x', 998) + "\r\n";
+        var raw = new System.Text.StringBuilder(head);
+        while (raw.Length < 31 * 1024 * 1024) raw.Append(line);
+        using var big = new StringContent(raw.ToString());
+        big.Headers.ContentType = new MediaTypeHeaderValue("message/rfc822");
+        using var response = await client.PostAsync($"/api/v1/accounts/{accountId}/mailboxes/{Inbox}/messages", big, _ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        using (var imap = await fixture.Env.ConnectAsync(User, _ct))
+        {
+            await imap.Inbox.OpenAsync(FolderAccess.ReadWrite, _ct);
+            var uid = Assert.Single(await imap.Inbox.SearchAsync(SearchQuery.HeaderContains("Message-ID", $"{marker}@example.test"), _ct));
+            var size = (await imap.Inbox.FetchAsync([uid], new FetchRequest(MessageSummaryItems.Size), _ct)).Single().Size;
+            Assert.Equal(raw.Length, (int)size!.Value);
+            await imap.Inbox.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true, _ct);
+            await imap.Inbox.ExpungeAsync([uid], _ct);
+        }
+
+        await using var small = fixture.CreateApp(o =>
+        {
+            o.UseRedis = false;
+            o.Settings["Messages:MaxUploadBytes"] = "4096";
+        });
+        small.UseKestrel(0);
+        small.StartServer();
+        using var smallClient = small.CreateClient(User);
+        var smallAccount = await small.RegisterAccountAsync(smallClient, User, _ct);
+        using var chunked = new PushContent(new byte[100_000]);
+        using var refused = await smallClient.PostAsync($"/api/v1/accounts/{smallAccount}/mailboxes/{Inbox}/messages", chunked, _ct);
+        await MailUser.AssertProblemAsync(refused, HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+    }
+
+    /// <summary>A body without Content-Length (sent chunked), so only the streaming limit can stop it.</summary>
+    private sealed class PushContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public PushContent(byte[] bytes)
+        {
+            _bytes = bytes;
+            Headers.ContentType = new MediaTypeHeaderValue("message/rfc822");
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
 }
