@@ -72,6 +72,14 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
         Assert.Single(client.OfType("message.created"));
         Assert.Single(client.OfType("message.deleted"));
         Assert.Equal(client.All.Count, client.All.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+
+        // Meter MailGateway.Events on /metrics: events by type, active watchers, push latency.
+        using var anonymous = _app.CreateAnonymousClient();
+        var metrics = await anonymous.GetStringAsync("/metrics", ct);
+        Assert.Contains("mailgateway_events_published", metrics, StringComparison.Ordinal);
+        Assert.Contains("message.created", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_events_watchers_active", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_events_push_latency", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
