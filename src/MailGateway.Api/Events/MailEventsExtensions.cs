@@ -59,6 +59,7 @@ internal static class MailEventsExtensions
         }
         services.TryAddSingleton<WatchSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WatchSupervisor>());
+        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthExtensions.ReadyTag]);
         return builder;
     }
 
