@@ -66,12 +66,7 @@ internal static class MailEventsExtensions
     public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app)
     {
         app.MapHub<MailEventsHub>(HubPath).RequireAuthorization();
-        if (app is IApplicationBuilder pipeline)
-        {
-            // "/demo" redirects to "/demo/", which serves demo/index.html.
-            pipeline.UseDefaultFiles();
-            pipeline.UseStaticFiles();
-        }
+        app.MapDemoPage();
         return app;
     }
 }

@@ -48,6 +48,22 @@ internal sealed class EventClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A client of a gateway reached over real HTTP (Kestrel, e.g. <see cref="GatewayProcess"/>).</summary>
+    public static async Task<EventClient> ConnectAsync(string baseAddress, string token, CancellationToken ct)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(baseAddress + "/hubs/mail", o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        var client = new EventClient(connection);
+        await connection.StartAsync(ct);
+        return client;
+    }
+
     public Task SubscribeAsync(string accountId, CancellationToken ct) => Connection.InvokeAsync("Subscribe", accountId, ct);
 
     /// <summary>The next event of <paramref name="type"/> matching <paramref name="match"/> (others are skipped but kept in <see cref="All"/>).</summary>
