@@ -117,6 +117,16 @@ public class OperationsEndpointsTests(MailEnvFixture fixture)
     }
 
     [Fact]
+    public async Task Wrong_method_is_a_405_problem()
+    {
+        using var client = fixture.App.CreateClient("ops-user");
+        using var response = await client.PutAsync("/api/v1/accounts", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), _ct);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_ct));
+        Assert.Equal("method_not_allowed", json.RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Cors_allows_only_configured_origins()
     {
         await using var app = fixture.CreateApp(o =>

@@ -3,7 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using MailGateway.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -67,6 +70,8 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
             services.AddSingleton<ILoggerProvider>(_fixture.Logs);
             services.AddSingleton<IMeterFactory>(new UndisposedMeterFactory());
         });
+        if (Options.ConfigureServices is { } configure)
+            builder.ConfigureTestServices(configure);
     }
 
     public override async ValueTask DisposeAsync()
@@ -96,6 +101,34 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
 
     /// <summary>An HttpClient without credentials; responses are recorded too.</summary>
     public HttpClient CreateAnonymousClient() => CreateDefaultClient(new RecordingHandler(_fixture.Responses));
+
+    /// <summary>A SignalR connection to <paramref name="path"/> as <paramref name="subject"/> (not started). The token travels
+    /// as <c>access_token</c> like a browser's; WebSockets skip negotiation as TestServer requires.</summary>
+    public HubConnection CreateHubConnection(string subject, string path = "/hubs/mail", string scopes = DevTokens.AllScopes,
+        HttpTransportType transport = HttpTransportType.WebSockets)
+    {
+        var server = Server; // starts the host
+        var token = CreateToken(subject, scopes);
+        return new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, path), o =>
+            {
+                o.Transports = transport;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                if (transport == HttpTransportType.WebSockets)
+                {
+                    o.SkipNegotiation = true;
+                    o.WebSocketFactory = async (context, cancellationToken) =>
+                    {
+                        // Like a browser: the token in the query string, not a header.
+                        var uri = new UriBuilder(context.Uri);
+                        uri.Query = (uri.Query.Length > 1 ? uri.Query[1..] + "&" : "") + "access_token=" + Uri.EscapeDataString(token);
+                        return await server.CreateWebSocketClient().ConnectAsync(uri.Uri, cancellationToken);
+                    };
+                }
+            })
+            .Build();
+    }
 
     /// <summary>Registers <paramref name="mailUser"/>'s Dovecot mailbox (implicit TLS, its password) and returns the account id.</summary>
     public async Task<string> RegisterAccountAsync(HttpClient client, string mailUser, CancellationToken cancellationToken = default)
