@@ -76,6 +76,11 @@ public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
         _receiver.Trust(newSecret);                     // an updated receiver accepts too
         await client.PostAsync($"/api/v1/webhooks/{id}/test", null, _ct);
         Assert.True((await _receiver.WaitForAsync(2, Wait))[1].Verified);
+
+        gateway.TrackSecret(newSecret);
+        foreach (var signature in _receiver.Received.SelectMany(r => r.Signature!.Split(' ')))
+            gateway.TrackSecret(signature[3..]);
+        gateway.AssertNoSecretLogged();
     }
 
     [Fact]

@@ -49,8 +49,8 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
         Assert.Contains("mailgateway_webhooks_queue_depth", metrics, StringComparison.Ordinal);
 
         // Neither the secret nor a signature appears in any log line.
-        fixture.Secrets.Add(received.Signature![3..]);
-        Assert.Empty(fixture.FindSecretsInLogs());
+        gateway.TrackSecret(received.Signature![3..]);
+        gateway.AssertNoSecretLogged();
     }
 
     [Fact]

@@ -31,11 +31,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<int> _script = new();
     private readonly List<ReceivedWebhook> _received = [];
     private readonly SemaphoreSlim _arrived = new(0);
+    private readonly SemaphoreSlim _started = new(0);
+    private readonly ConcurrentQueue<string> _startedIds = new();
     private volatile string[] _secrets = [];
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
     public string Url { get; private set; } = "";
+
+    /// <summary>The webhook-id of every request that arrived, including ones whose sender vanished before the body was read.</summary>
+    public IReadOnlyList<string> StartedIds => [.. _startedIds];
     public TimeSpan ResponseDelay { get; set; }
 
     public IReadOnlyList<ReceivedWebhook> Received
@@ -69,6 +74,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public void ClearScript() => _script.Clear();
 
+    /// <summary>Completes when a request has arrived (before it is answered), e.g. to kill the sender mid-attempt.</summary>
+    public async Task WaitForRequestStartAsync(TimeSpan timeout)
+    {
+        if (!await _started.WaitAsync(timeout))
+            throw new TimeoutException($"No webhook request started within {timeout}.");
+    }
+
     public async Task<IReadOnlyList<ReceivedWebhook>> WaitForAsync(int count, TimeSpan timeout, Func<ReceivedWebhook, bool>? match = null)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -90,6 +102,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpRequest request)
     {
+        _startedIds.Enqueue(request.Headers["webhook-id"].ToString());
+        _started.Release();
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         var id = request.Headers["webhook-id"].ToString();
@@ -135,5 +149,6 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _arrived.Dispose();
+        _started.Dispose();
     }
 }
