@@ -34,6 +34,7 @@ internal static class UpCommand
             InboxCount = args.GetInt("messages", 300),
             LargeAttachmentMarker = args.Has("large"),
             Seed = args.GetInt("seed", 42),
+            Days = args.GetInt("days", 90),
         };
 
         await using var env = await MailEnvironment.StartAsync(options, stop.Token);
