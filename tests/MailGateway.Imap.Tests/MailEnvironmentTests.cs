@@ -33,6 +33,15 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_host_name_the_certificate_does_not_name_is_refused()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(Env.Host, Env.ImapsPort, Ct);
+        using var client = Env.CreateClient();
+        await Assert.ThrowsAsync<SslHandshakeException>(() => client.ConnectAsync(socket, "mail.example.com", Env.ImapsPort, SecureSocketOptions.SslOnConnect, Ct));
+    }
+
+    [Fact]
     public async Task Seeding_300_messages_is_visible_to_an_independent_connection()
     {
         var result = await Env.SeedAsync("user1", 300, Ct);
