@@ -14,6 +14,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     private readonly RunAs _account;
     private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
+    private readonly LoginCounter _logins;
     private Process? _dovecot;
     private Process? _redis;
     private int _disposed;
@@ -23,6 +24,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         _options = options;
         Directory = directory;
         _ownsDirectory = ownsDirectory;
+        _logins = new LoginCounter(DovecotLogPath);
         _account = ServerProcess.ResolveAccount();
     }
 
