@@ -2,6 +2,7 @@ using GraphQL;
 using MailGateway.Api.GraphQL.Batching;
 using MailGateway.Api.GraphQL.Http;
 using MailGateway.Api.GraphQL.WebSockets;
+using MailGateway.Api.Hosting;
 
 namespace MailGateway.Api.GraphQL;
 
@@ -34,7 +35,9 @@ internal static class GraphQLExtensions
 
     public static IEndpointRouteBuilder MapGraphQLApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Path).WithTags("GraphQL").ExcludeFromDescription();
+        // The gateway-wide per-user request limit (as REST) plus GraphQLRateLimiter's budget of GraphQL operations,
+        // which also counts subscribes on an open WebSocket.
+        var group = app.MapGroup(Path).WithTags("GraphQL").ExcludeFromDescription().RequirePerUserRateLimit();
 
         group.MapPost("", GraphQLHttpEndpoint.PostAsync)
             .WithName("GraphQLPost")
