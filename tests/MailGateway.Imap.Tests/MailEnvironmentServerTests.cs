@@ -29,6 +29,27 @@ public sealed class MailEnvironmentServerTests(MailEnvironmentFixture fixture) :
     }
 
     [Fact]
+    public async Task With_hibernation_an_idling_session_still_sees_new_mail()
+    {
+        await using var env = await MailEnvironment.StartAsync(
+            new MailEnvironmentOptions { StartRedis = false, ImapHibernateTimeout = TimeSpan.FromSeconds(1) }, Ct);
+        using var client = await env.ConnectAsync("user9", Ct);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly, Ct);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.Inbox.CountChanged += (_, _) => arrived.TrySetResult();
+        using var done = new CancellationTokenSource();
+        var idle = client.IdleAsync(done.Token, Ct);
+
+        await Task.Delay(2500, Ct); // past imap_hibernate_timeout: the session now lives in imap-hibernate
+        await env.AppendAsync("user9", "INBOX", new MimeKit.MimeMessage { Subject = "wake up", Body = new MimeKit.TextPart("plain") { Text = "x" } }, Ct);
+
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await done.CancelAsync();
+        await idle;
+        Assert.Equal(1, client.Inbox.Count);
+    }
+
+    [Fact]
     public async Task SetPasswordAsync_takes_effect_at_the_next_login()
     {
         await Env.SetPasswordAsync("user8", "changed-secret", Ct);

@@ -33,6 +33,15 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_host_name_the_certificate_does_not_name_is_refused()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(Env.Host, Env.ImapsPort, Ct);
+        using var client = Env.CreateClient();
+        await Assert.ThrowsAsync<SslHandshakeException>(() => client.ConnectAsync(socket, "mail.example.com", Env.ImapsPort, SecureSocketOptions.SslOnConnect, Ct));
+    }
+
+    [Fact]
     public async Task Seeding_300_messages_is_visible_to_an_independent_connection()
     {
         var result = await Env.SeedAsync("user1", 300, Ct);
@@ -98,7 +107,7 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task CountLogins_counts_each_successful_login()
+    public async Task CountLogins_counts_each_successful_login_of_that_user_only()
     {
         var before = Env.CountLogins("user2");
         for (var i = 0; i < 3; i++)
@@ -106,6 +115,15 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
             using var client = await Env.ConnectAsync("user2", Ct);
             await client.DisconnectAsync(true, Ct);
         }
+        using (var other = await Env.ConnectAsync("user20", Ct))
+            await other.DisconnectAsync(true, Ct);
+        using (var failed = Env.CreateClient())
+        {
+            await failed.ConnectAsync(Env.Host, Env.ImapsPort, SecureSocketOptions.SslOnConnect, Ct);
+            await Assert.ThrowsAsync<AuthenticationException>(() => failed.AuthenticateAsync("user2", "wrong", Ct));
+        }
+
+        Assert.Equal(1, await Env.WaitForLoginsAsync("user20", 1, TimeSpan.FromSeconds(5), Ct));
         Assert.Equal(before + 3, await Env.WaitForLoginsAsync("user2", before + 3, TimeSpan.FromSeconds(5), Ct));
     }
 

@@ -14,6 +14,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     private readonly RunAs _account;
     private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
+    private readonly LoginCounter _logins;
     private Process? _dovecot;
     private Process? _redis;
     private int _disposed;
@@ -23,6 +24,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         _options = options;
         Directory = directory;
         _ownsDirectory = ownsDirectory;
+        _logins = new LoginCounter(DovecotLogPath);
         _account = ServerProcess.ResolveAccount();
     }
 
@@ -60,10 +62,11 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         var owns = options.Directory is null;
         var dir = Path.GetFullPath(options.Directory ?? CreateTempDirectory());
         var env = new MailEnvironment(options, dir, owns);
+        var redisStart = Task.CompletedTask;
         try
         {
             env.Prepare();
-            var redisStart = redisExe is null ? Task.CompletedTask : env.StartRedisCoreAsync(redisExe, ct);
+            redisStart = redisExe is null ? Task.CompletedTask : env.StartRedisCoreAsync(redisExe, ct);
             await env.StartDovecotCoreAsync(dovecotExe, ct).ConfigureAwait(false);
             await redisStart.ConfigureAwait(false);
             env.StartupTime = started.Elapsed;
@@ -71,6 +74,8 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         }
         catch
         {
+            // Let a Redis start that is still under way finish, so dispose stops it too.
+            await redisStart.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
             await env.DisposeAsync().ConfigureAwait(false);
             throw;
         }

@@ -65,8 +65,8 @@ internal sealed class CommandLine
     {
         Console.Error.WriteLine("""
             usage:
-              mailenv up [--dir DIR] [--messages N] [--user U]... [--large] [--seed S] [--no-redis] [--aof]
-                         [--imap-port P] [--imaps-port P] [--redis-port P]
+              mailenv up [--dir DIR] [--messages N] [--user U]... [--large] [--seed S] [--days D] [--no-redis] [--aof]
+                         [--imap-port P] [--imaps-port P] [--redis-port P] [--hibernate SECONDS]
                   Starts Dovecot (+ Redis) from DIR (default ./.mailenv, reused if present), seeds each --user
                   (default demo) with N messages if its INBOX is empty, prints one JSON line, runs until Ctrl-C/SIGTERM.
               mailenv token --key K --sub S [--scopes "..."] [--roles a,b] [--amr pwd,mfa] [--minutes N]

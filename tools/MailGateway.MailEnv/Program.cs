@@ -1,8 +1,8 @@
 using MailGateway.MailEnv;
 
 // mailenv: the private Dovecot + Redis of the tests, for the demo and the benchmark.
-//   mailenv up [--dir DIR] [--messages N] [--user U]... [--large] [--seed S] [--no-redis] [--aof]
-//              [--imap-port P] [--imaps-port P] [--redis-port P]
+//   mailenv up [--dir DIR] [--messages N] [--user U]... [--large] [--seed S] [--days D] [--no-redis] [--aof]
+//              [--imap-port P] [--imaps-port P] [--redis-port P] [--hibernate SECONDS]
 //   mailenv token --key K --sub S [--scopes "..."] [--roles a,b] [--amr pwd,mfa] [--minutes N] [--claim name=value]...
 //   mailenv imap-token --dir DIR --user U [--minutes N]
 try

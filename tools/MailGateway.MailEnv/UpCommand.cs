@@ -27,12 +27,14 @@ internal static class UpCommand
             ImapPort = args.GetInt("imap-port", 0),
             ImapsPort = args.GetInt("imaps-port", 0),
             RedisPort = args.GetInt("redis-port", 0),
+            ImapHibernateTimeout = args.Has("hibernate") ? TimeSpan.FromSeconds(args.GetInt("hibernate", 3)) : null,
         };
         var seed = new SeedOptions
         {
             InboxCount = args.GetInt("messages", 300),
             LargeAttachmentMarker = args.Has("large"),
             Seed = args.GetInt("seed", 42),
+            Days = args.GetInt("days", 90),
         };
 
         await using var env = await MailEnvironment.StartAsync(options, stop.Token);

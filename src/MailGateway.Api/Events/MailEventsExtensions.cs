@@ -1,7 +1,73 @@
+using MailGateway.Api.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
+
 namespace MailGateway.Api.Events;
 
 internal static class MailEventsExtensions
 {
-    public static IHostApplicationBuilder AddMailEvents(this IHostApplicationBuilder builder) => builder;
-    public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app) => app;
+    public const string HubPath = "/hubs/mail";
+
+    /// <summary>The event pipeline, watchers and their supervisor, sync state, watch demand and the SignalR hub.
+    /// Redis implementations when <c>Redis:Configuration</c> is set, in-memory ones otherwise.</summary>
+    public static IHostApplicationBuilder AddMailEvents(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section)
+            .Validate(o => o.LeaseTtl >= TimeSpan.FromSeconds(1) && o.DemandTtl >= TimeSpan.FromSeconds(1)
+                && o.SupervisorInterval > TimeSpan.Zero && o.SupervisorInterval < o.LeaseTtl / 3
+                && o.StreamMaxLength > 0 && o.StreamPollInterval > TimeSpan.Zero && o.AccountCheckInterval > TimeSpan.Zero,
+                "Events: LeaseTtl and DemandTtl must be at least 1 s, SupervisorInterval below a third of LeaseTtl.")
+            .ValidateOnStart();
+        services.AddMailboxWatching(config.GetSection(EventsOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EventsTelemetry>();
+        services.TryAddSingleton<EventsInstance>();
+        services.TryAddSingleton<LocalEventDispatcher>();
+        services.TryAddSingleton<IMailEventPublisher, MailEventPublisher>();
+        services.TryAddSingleton<HubSubscriptions>();
+        services.TryAddSingleton<AccountWatchRunner>();
+        services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
+
+        var signalR = services.AddSignalR();
+        if (config.IsRedisConfigured())
+        {
+            services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
+            services.TryAddSingleton<IEventTransport, RedisEventTransport>();
+            services.TryAddSingleton<ISyncStateStore, RedisSyncStateStore>();
+            services.TryAddSingleton<IWatchDemand, RedisWatchDemand>();
+            services.TryAddSingleton<IWatchLeases, RedisWatchLeases>();
+            services.TryAddSingleton<EventStreamReader>();
+            services.AddHostedService(sp => sp.GetRequiredService<EventStreamReader>());
+            // The backplane carries the one group send of the publishing instance to every instance's clients
+            // (see SignalRMailEventSink for why that is exactly once per client).
+            signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisExtensions.KeyPrefix + "signalr");
+                o.Configuration.AbortOnConnectFail = false;
+            });
+        }
+        else
+        {
+            services.TryAddSingleton<IEventDeduplicator, InMemoryEventDeduplicator>();
+            services.TryAddSingleton<IEventTransport, InMemoryEventTransport>();
+            services.TryAddSingleton<ISyncStateStore, InMemorySyncStateStore>();
+            services.TryAddSingleton<IWatchDemand, InMemoryWatchDemand>();
+            services.TryAddSingleton<IWatchLeases, InMemoryWatchLeases>();
+        }
+        services.TryAddSingleton<WatchSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<WatchSupervisor>());
+        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthExtensions.ReadyTag]);
+        return builder;
+    }
+
+    /// <summary><c>/hubs/mail</c> and the <c>/demo</c> live inbox page (static files under wwwroot/demo).</summary>
+    public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<MailEventsHub>(HubPath).RequireAuthorization();
+        app.MapDemoPage();
+        return app;
+    }
 }

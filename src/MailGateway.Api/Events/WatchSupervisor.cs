@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Options;
+
+namespace MailGateway.Api.Events;
+
+/// <summary>
+/// Decides which accounts this instance watches: those with demand anywhere in the cluster whose lease it
+/// holds. Each pass renews this instance's demand and leases, stops watches that lost demand or lease, and
+/// starts watches for demanded accounts whose lease it can take (after a dead owner's lease expires, the
+/// watch moves here and catches up from the persisted sync state).
+/// </summary>
+internal sealed class WatchSupervisor(
+    IWatchDemand demand,
+    IWatchLeases leases,
+    AccountWatchRunner runner,
+    EventsTelemetry telemetry,
+    IOptions<EventsOptions> options,
+    TimeProvider time,
+    ILogger<WatchSupervisor> logger) : BackgroundService
+{
+    private sealed record Running(CancellationTokenSource Stop, Task Task)
+    {
+        public DateTimeOffset NextRenew { get; set; }
+    }
+
+    private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _holdOff = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextDemandRenew;
+
+    /// <summary>Accounts this instance watches right now (tests and health).</summary>
+    public IReadOnlyCollection<string> Watching
+    {
+        get { lock (_running) return [.. _running.Keys]; }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SupervisorInterval, time);
+        try
+        {
+            do
+            {
+                try { await PassAsync(stoppingToken).ConfigureAwait(false); }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    EventsLog.SupervisorFailed(logger, ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        finally
+        {
+            foreach (var id in Watching) await StopAsync(id, "shutting down", release: true).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        if (demand is RedisWatchDemand shared && now >= _nextDemandRenew)
+        {
+            await shared.RenewAsync().ConfigureAwait(false);
+            _nextDemandRenew = now + o.DemandTtl / 3;
+        }
+        var wanted = await demand.GetDemandedAccountsAsync(cancellationToken).ConfigureAwait(false);
+
+        foreach (var (id, watch) in _running.ToList())
+        {
+            if (watch.Task.IsCompleted)
+            {
+                // Account removed or disabled, or a failure the runner gave up on: try again later.
+                _holdOff[id] = now + TimeSpan.FromSeconds(watch.Task.IsFaulted ? 5 : 30);
+                await StopAsync(id, watch.Task.IsFaulted ? "failed" : "ended", release: true).ConfigureAwait(false);
+            }
+            else if (!wanted.Contains(id))
+            {
+                await StopAsync(id, "no subscribers", release: true).ConfigureAwait(false);
+            }
+            else if (now >= watch.NextRenew)
+            {
+                if (await leases.RenewAsync(id, cancellationToken).ConfigureAwait(false)) watch.NextRenew = now + o.LeaseTtl / 3;
+                else await StopAsync(id, "lease lost", release: false).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var id in wanted)
+        {
+            if (_running.ContainsKey(id) || (_holdOff.TryGetValue(id, out var until) && until > now)) continue;
+            if (!await leases.TryAcquireAsync(id, cancellationToken).ConfigureAwait(false)) continue;
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var task = Task.Run(() => runner.RunAsync(id, stop.Token), CancellationToken.None);
+            lock (_running) _running[id] = new Running(stop, task) { NextRenew = now + o.LeaseTtl / 3 };
+            _holdOff.Remove(id);
+            telemetry.WatcherStarted();
+            EventsLog.WatchStarted(logger, id);
+        }
+    }
+
+    private async Task StopAsync(string accountId, string reason, bool release)
+    {
+        Running? watch;
+        lock (_running)
+        {
+            if (!_running.Remove(accountId, out watch)) return;
+        }
+        await watch.Stop.CancelAsync().ConfigureAwait(false);
+        try { await watch.Task.ConfigureAwait(false); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            EventsLog.WatchFailed(logger, accountId, ex);
+        }
+        catch (OperationCanceledException) { }
+        watch.Stop.Dispose();
+        telemetry.WatcherStopped();
+        EventsLog.WatchStopped(logger, accountId, reason);
+        if (release)
+        {
+            try { await leases.ReleaseAsync(accountId, CancellationToken.None).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException) { } // it expires by itself
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using GraphQL;
+using MailGateway.Api.Accounts;
+using MailGateway.Imap;
+
+namespace MailGateway.Api.GraphQL.GraphTypes;
+
+/// <summary>
+/// Account fields and mutations call the very handlers of the REST accounts API (verification, encryption,
+/// pool reset and logging live there once) and turn their problem answers into GraphQL errors with the same code.
+/// </summary>
+internal static class AccountResolvers
+{
+    public static async Task<IEnumerable<AccountResponse>?> ListAsync(IResolveFieldContext context)
+    {
+        context.RequireMailRead();
+        return RestResults.Value<AccountListResponse>(await AccountsApi.ListAccounts(context.User!, Services(context), context.CancellationToken)).Items;
+    }
+
+    public static async Task<AccountResponse?> GetAsync(IResolveFieldContext context, string accountId)
+    {
+        context.RequireMailRead();
+        return RestResults.Value<AccountResponse>((await AccountsApi.GetAccount(accountId, context.User!, Services(context), context.CancellationToken)).Result);
+    }
+
+    public static async Task<AccountResponse?> AddAsync(IResolveFieldContext context, CreateAccountRequest request)
+    {
+        context.RequireAccountWrite();
+        var response = new DefaultHttpContext().Response;
+        return RestResults.Value<AccountResponse>((await AccountsApi.CreateAccount(request, context.User!, response, Services(context), context.CancellationToken)).Result, response);
+    }
+
+    public static async Task<AccountResponse?> UpdateAsync(IResolveFieldContext context, string accountId, UpdateAccountRequest request)
+    {
+        context.RequireAccountWrite();
+        var response = new DefaultHttpContext().Response;
+        return RestResults.Value<AccountResponse>((await AccountsApi.UpdateAccount(accountId, request, context.User!, response, Services(context), context.CancellationToken)).Result, response);
+    }
+
+    public static async Task<bool> RemoveAsync(IResolveFieldContext context, string accountId)
+    {
+        context.RequireAccountWrite();
+        RestResults.Success((await AccountsApi.DeleteAccount(accountId, context.User!, Services(context), context.CancellationToken)).Result);
+        return true;
+    }
+
+    private static AccountsApi.AccountServices Services(IResolveFieldContext context) => new()
+    {
+        Store = context.Service<IAccountStore>(),
+        Access = context.Service<IAccountAccess>(),
+        Pool = context.Service<IImapSessionPool>(),
+        Protector = context.Service<CredentialProtector>(),
+        Pending = context.Service<PendingCredentials>(),
+        SecurityLog = context.Service<ISecurityLogStore>(),
+        Time = context.Service<TimeProvider>(),
+        Logger = context.Service<ILogger<Account>>(),
+    };
+}

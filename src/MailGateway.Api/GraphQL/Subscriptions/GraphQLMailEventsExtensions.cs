@@ -1,0 +1,15 @@
+using MailGateway.Api.Events;
+using MailGateway.Api.GraphQL.Subscriptions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+internal static class GraphQLMailEventsExtensions
+{
+    /// <summary>The subscriptions' event hub, registered as an <see cref="IMailEventSink"/> of the one pipeline.</summary>
+    public static IServiceCollection AddGraphQLMailEvents(this IServiceCollection services)
+    {
+        services.AddSingleton<GraphQLEventHub>();
+        services.AddSingleton<IMailEventSink>(sp => sp.GetRequiredService<GraphQLEventHub>());
+        return services;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace MailGateway.Api.Webhooks;
+
+/// <summary>The durable queue shared by every instance (layout and scripts in RedisWebhookQueue.Scripts.cs).</summary>
+internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IOptions<WebhookOptions> options) : IWebhookQueue
+{
+    private const string Prefix = "mg:wh:";
+    private static readonly RedisKey Due = Prefix + "due";
+    private static readonly RedisKey Processing = Prefix + "processing";
+    private static readonly RedisKey Sequence = Prefix + "seq";
+
+    private IDatabase Db => redis.GetDatabase();
+    private WebhookOptions Options => options.Value;
+
+    private static RedisKey DeliveryKey(string id) => Prefix + "d:" + id;
+    private static RedisKey LogKey(string webhookId) => Prefix + "log:" + webhookId;
+    private static RedisKey ParkedKey(string webhookId) => Prefix + "parked:" + webhookId;
+    private static RedisKey InflightKey(string webhookId) => Prefix + "inflight:" + webhookId;
+    private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
+    private long TtlSeconds => (long)Options.DeliveryRetention.TotalSeconds;
+
+    public async Task<bool> EnqueueAsync(WebhookDelivery delivery, CancellationToken cancellationToken = default)
+    {
+        var due = delivery.NextAttemptAt ?? DateTimeOffset.UtcNow;
+        var result = await Db.ScriptEvaluateAsync(EnqueueScript,
+            [DeliveryKey(delivery.Id), Due, LogKey(delivery.WebhookId), Sequence],
+            [delivery.WebhookId, Serialize(delivery), Ms(due), Options.DeliveryLogLength, delivery.Id, TtlSeconds]).ConfigureAwait(false);
+        return (long)result > 0;
+    }
+
+    public Task AddNoticeAsync(WebhookDelivery notice, CancellationToken cancellationToken = default) =>
+        Db.ScriptEvaluateAsync(EnqueueScript,
+            [DeliveryKey(notice.Id), Due, LogKey(notice.WebhookId), Sequence],
+            [notice.WebhookId, Serialize(notice), "", Options.DeliveryLogLength, notice.Id, TtlSeconds]);
+
+    public async Task<ClaimedDelivery?> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var result = await Db.ScriptEvaluateAsync(ClaimScript, [Due, Processing],
+            [Ms(now), Ms(now + Options.Lease), Options.MaxConcurrencyPerEndpoint, token, Prefix]).ConfigureAwait(false);
+        if (result.IsNull || result.Resp2Type != ResultType.Array)
+            return null;
+        var parts = (RedisResult[])result!;
+        var delivery = Deserialize((string)parts[0]!, (long)parts[1]);
+        return new ClaimedDelivery(delivery, token);
+    }
+
+    public async Task<bool> ReleaseAsync(ClaimedDelivery claim, WebhookDelivery updated, ClaimOutcome outcome, CancellationToken cancellationToken = default)
+    {
+        var verb = outcome switch { ClaimOutcome.Requeue => "requeue", ClaimOutcome.Park => "park", _ => "finish" };
+        var due = updated.NextAttemptAt ?? DateTimeOffset.UtcNow;
+        var result = await Db.ScriptEvaluateAsync(ReleaseScript,
+            [DeliveryKey(updated.Id), Processing, InflightKey(updated.WebhookId), Due, ParkedKey(updated.WebhookId)],
+            [claim.LeaseToken, Serialize(updated), verb, Ms(due), TtlSeconds]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public Task UnparkAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Db.ScriptEvaluateAsync(UnparkScript, [ParkedKey(webhookId), Due], [Ms(now)]);
+
+    public async Task<bool?> RequeueAsync(WebhookDelivery updated, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var result = (long)await Db.ScriptEvaluateAsync(RequeueScript,
+            [DeliveryKey(updated.Id), Due, ParkedKey(updated.WebhookId)],
+            [updated.WebhookId, Serialize(updated), Ms(now)]).ConfigureAwait(false);
+        return result < 0 ? null : result == 1;
+    }
+
+    public async Task<WebhookDelivery?> GetAsync(string webhookId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        var fields = await Db.HashGetAsync(DeliveryKey(deliveryId), ["webhookId", "json", "seq"]).ConfigureAwait(false);
+        if (fields[0] != webhookId || fields[1].IsNull)
+            return null;
+        return Deserialize(fields[1]!, (long)fields[2]);
+    }
+
+    public async Task<IReadOnlyList<WebhookDelivery>> ListAsync(string webhookId, int limit, CancellationToken cancellationToken = default)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(LogKey(webhookId), 0, limit - 1, Order.Descending).ConfigureAwait(false);
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(DeliveryKey(id!), ["json", "seq"])).ToList();
+        batch.Execute();
+        var list = new List<WebhookDelivery>(ids.Length);
+        foreach (var read in reads)
+        {
+            var fields = await read.ConfigureAwait(false);
+            if (!fields[0].IsNull)
+                list.Add(Deserialize(fields[0]!, (long)fields[1]));
+        }
+        return list;
+    }
+
+    public Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
+        Db.ScriptEvaluateAsync(DeleteScript,
+            [LogKey(webhookId), Due, Processing, ParkedKey(webhookId), InflightKey(webhookId)], [Prefix]);
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
+    {
+        var first = await Db.SortedSetRangeByRankWithScoresAsync(Due, 0, 0).ConfigureAwait(false);
+        var lease = await Db.SortedSetRangeByRankWithScoresAsync(Processing, 0, 0).ConfigureAwait(false);
+        var scores = first.Concat(lease).Select(e => e.Score).ToList();
+        return scores.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)scores.Min());
+    }
+
+    public async Task<long> DepthAsync(CancellationToken cancellationToken = default)
+    {
+        var due = Db.SortedSetLengthAsync(Due);
+        var processing = Db.SortedSetLengthAsync(Processing);
+        return await due.ConfigureAwait(false) + await processing.ConfigureAwait(false);
+    }
+
+    private static string Serialize(WebhookDelivery delivery) => JsonSerializer.Serialize(delivery, WebhookJson.Options);
+
+    private static WebhookDelivery Deserialize(string json, long sequence) =>
+        JsonSerializer.Deserialize<WebhookDelivery>(json, WebhookJson.Options)! with { Sequence = sequence };
+}
+
+internal static class WebhookJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

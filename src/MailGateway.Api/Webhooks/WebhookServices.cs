@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using MailGateway.Api.Accounts;
+using MailGateway.Api.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace MailGateway.Api.Webhooks;
+
+/// <summary>What the webhook handlers use, bound with <c>[AsParameters]</c>.</summary>
+internal sealed record WebhookServices(
+    IWebhookStore Store, IWebhookQueue Queue, WebhookEgressGuard Guard, WebhookSecrets Secrets, IAccountAccess Accounts,
+    WebhookEnqueuer Enqueuer, WebhookWatchDemand Demand, IOptions<WebhookOptions> Options, TimeProvider Time, ILogger<WebhookServices> Logger)
+{
+    public const int MaxFilters = 50;
+    public const int MaxAccounts = 100;
+    public const int MaxDescription = 500;
+    public const int MaxUrl = 2048;
+
+    public static string NewWebhookId() =>
+        "wh_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The caller's webhook, or null (answered 404 for other callers' webhooks too).</summary>
+    public async Task<Webhook?> FindAsync(Caller caller, string webhookId, CancellationToken cancellationToken)
+    {
+        var webhook = await Store.GetAsync(webhookId, cancellationToken).ConfigureAwait(false);
+        return webhook is not null && webhook.OwnerId == caller.OwnerId ? webhook : null;
+    }
+
+    public async Task<(Uri? Url, ProblemHttpResult? Problem)> CheckUrlAsync(string? text, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxUrl || !Uri.TryCreate(text, UriKind.Absolute, out var url))
+            return (null, ApiProblems.Validation($"'url' must be an absolute http(s) URL of at most {MaxUrl} characters."));
+        if (!string.IsNullOrEmpty(url.Fragment))
+            return (null, ApiProblems.Validation("'url' must not have a fragment."));
+        var refusal = await Guard.CheckUrlAsync(url, cancellationToken).ConfigureAwait(false);
+        return refusal is null
+            ? (url, null)
+            : (null, ApiProblems.BadRequest("webhook_url_forbidden", "The URL is not an allowed webhook destination.", refusal));
+    }
+
+    public static ProblemHttpResult? CheckEvents(IReadOnlyList<string>? events)
+    {
+        if (events is null)
+            return null;
+        if (events.Count > MaxFilters)
+            return ApiProblems.Validation($"'events' takes at most {MaxFilters} entries.");
+        foreach (var filter in events)
+        {
+            if (filter is null || !WebhookEventFilter.IsValid(filter))
+                return ApiProblems.Validation($"'events' entry '{filter}' is not an event type (e.g. 'message.created') or wildcard (e.g. 'message.*').");
+        }
+        return null;
+    }
+
+    public static ProblemHttpResult? CheckDescription(string? description) =>
+        description is { Length: > MaxDescription } ? ApiProblems.Validation($"'description' takes at most {MaxDescription} characters.") : null;
+
+    /// <summary>Every listed account must be one of the caller's own (404 otherwise, like any account route).</summary>
+    public async Task<(IReadOnlyList<string>? Ids, ProblemHttpResult? Problem)> CheckAccountsAsync(
+        Caller caller, IReadOnlyList<string>? accountIds, CancellationToken cancellationToken)
+    {
+        if (accountIds is null || accountIds.Count == 0)
+            return (null, null);
+        if (accountIds.Count > MaxAccounts)
+            return (null, ApiProblems.Validation($"'accountIds' takes at most {MaxAccounts} entries."));
+        foreach (var id in accountIds)
+        {
+            if (string.IsNullOrWhiteSpace(id))
+                return (null, ApiProblems.Validation("'accountIds' entries must not be empty."));
+            var account = await Accounts.FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
+            if (account is null || account.OwnerId != caller.OwnerId)
+                return (null, ApiProblems.AccountNotFound());
+        }
+        return ([.. accountIds.Distinct(StringComparer.Ordinal)], null);
+    }
+
+    public static IReadOnlyList<string> NormalizeEvents(IReadOnlyList<string>? events) =>
+        events is null ? [] : [.. events.Distinct(StringComparer.Ordinal)];
+
+    public static ProblemHttpResult WebhookNotFound() => ApiProblems.NotFound("webhook_not_found", "The webhook was not found.");
+    public static ProblemHttpResult DeliveryNotFound() => ApiProblems.NotFound("delivery_not_found", "The delivery was not found.");
+}

@@ -1,0 +1,220 @@
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace MailGateway.Imap;
+
+internal sealed partial class WatchSession
+{
+    private const int AddedBatchSize = 50;
+
+    private StatusItems StatusItemsWanted =>
+        StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | (_condStore ? StatusItems.HighestModSeq : StatusItems.None);
+
+    /// <summary>LIST (with LIST-STATUS where offered) of every selectable personal mailbox and its state.</summary>
+    private async Task<IReadOnlyDictionary<string, MailboxState>> ListAsync(CancellationToken cancellationToken)
+    {
+        var ns = client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : new FolderNamespace('/', "");
+        var folders = await client.GetFoldersAsync(ns, StatusItemsWanted, false, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, MailboxState>(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            if ((folder.Attributes & (FolderAttributes.NonExistent | FolderAttributes.NoSelect)) != 0) continue;
+            Watch(folder);
+            Seen(folder);
+            result[folder.FullName] = StateOf(folder);
+        }
+        if (!result.ContainsKey(client.Inbox.FullName))
+        {
+            await client.Inbox.StatusAsync(StatusItemsWanted, cancellationToken).ConfigureAwait(false);
+            Watch(client.Inbox);
+            Seen(client.Inbox);
+            result[client.Inbox.FullName] = StateOf(client.Inbox);
+        }
+        foreach (var gone in _folders.Keys.Where(k => !result.ContainsKey(k)).ToList())
+        {
+            _folders.Remove(gone);
+            _lastSeen.Remove(gone);
+        }
+        return result;
+    }
+
+    private static MailboxState StateOf(IMailFolder folder) => new(folder.UidValidity, folder.UidNext?.Id ?? 0, folder.HighestModSeq);
+
+    /// <summary>Reports created, renamed and deleted mailboxes, and marks every mailbox whose state moved.</summary>
+    private async Task ApplyListAsync(IReadOnlyDictionary<string, MailboxState> current, CancellationToken cancellationToken)
+    {
+        var diff = MailboxListDiff.Compute(state, current);
+        foreach (var (oldPath, newPath) in diff.Renamed)
+        {
+            var carried = state[oldPath];
+            state.Remove(oldPath);
+            _pendingVanished.Remove(oldPath);
+            state[newPath] = carried;
+            await EmitAsync(new MailboxChange.MailboxRenamed(oldPath, newPath, current[newPath]), cancellationToken).ConfigureAwait(false);
+            await EmitAsync(new MailboxChange.Synced(newPath, carried), cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var path in diff.Deleted)
+        {
+            var uidValidity = state[path].UidValidity;
+            state.Remove(path);
+            _pendingVanished.Remove(path);
+            _dirty.Remove(path);
+            await EmitAsync(new MailboxChange.MailboxDeleted(path, uidValidity), cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var path in diff.Created)
+        {
+            state[path] = current[path];
+            await EmitAsync(new MailboxChange.MailboxCreated(path, current[path]), cancellationToken).ConfigureAwait(false);
+            await EmitAsync(new MailboxChange.Synced(path, current[path]), cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var (path, now) in current)
+        {
+            if (state.TryGetValue(path, out var known) && known != now) _dirty.Add(path);
+        }
+    }
+
+    private async Task SyncDirtyAsync(IReadOnlyDictionary<string, MailboxState>? listed, CancellationToken cancellationToken)
+    {
+        var inbox = client.Inbox.FullName;
+        var order = _dirty.OrderBy(p => p == inbox ? 0 : 1).ThenBy(p => p, StringComparer.Ordinal).ToList();
+        _dirty.Clear();
+        foreach (var path in order)
+        {
+            MailboxState? now = listed is not null && listed.TryGetValue(path, out var s) ? s : null;
+            await SyncMailboxAsync(path, now, cancellationToken).ConfigureAwait(false);
+        }
+        _signalTimestamp = 0;
+    }
+
+    /// <summary>Reports what changed in one mailbox since its known state, then a <see cref="MailboxChange.Synced"/> checkpoint.</summary>
+    private async Task SyncMailboxAsync(string path, MailboxState? listed, CancellationToken cancellationToken)
+    {
+        if (!_folders.TryGetValue(path, out var folder) || !state.TryGetValue(path, out var known))
+        {
+            _listDirty = true;
+            return;
+        }
+        MailboxState now;
+        if (listed is { } l) now = l;
+        else
+        {
+            // STATUS of the selected mailbox may answer from the session's (older) view: leave it first.
+            if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+            try { await folder.StatusAsync(StatusItemsWanted, cancellationToken).ConfigureAwait(false); }
+            catch (FolderNotFoundException) { _listDirty = true; return; }
+            now = StateOf(folder);
+        }
+
+        if (now.UidValidity != known.UidValidity)
+        {
+            _pendingVanished.Remove(path);
+            state[path] = now;
+            Seen(folder);
+            await EmitAsync(new MailboxChange.UidValidityChanged(path, known.UidValidity, now), cancellationToken).ConfigureAwait(false);
+            await EmitAsync(new MailboxChange.Synced(path, now), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var needNew = now.UidNext > known.UidNext;
+        var needFlags = _condStore && now.HighestModSeq > known.HighestModSeq;
+        if (!needNew && !needFlags && !_pendingVanished.ContainsKey(path))
+        {
+            Seen(folder);
+            return;
+        }
+
+        if (!folder.IsOpen) await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var maxModSeq = now.HighestModSeq;
+        var nextUid = Math.Max(now.UidNext, known.UidNext);
+        int flagCount = 0, addedCount = 0, vanishedCount = 0;
+
+        if (needFlags)
+        {
+            var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq)
+            {
+                ChangedSince = known.HighestModSeq,
+            };
+            // With QRESYNC enabled this is UID FETCH 1:* (...) (CHANGEDSINCE n VANISHED): expunges arrive as MessagesVanished.
+            var changed = await folder.FetchAsync(UniqueIdRange.All, request, cancellationToken).ConfigureAwait(false);
+            foreach (var c in changed.Where(c => c.UniqueId.IsValid && c.UniqueId.Id < known.UidNext).OrderBy(c => c.UniqueId.Id))
+            {
+                var modSeq = c.ModSeq ?? now.HighestModSeq;
+                maxModSeq = Math.Max(maxModSeq, modSeq);
+                flagCount++;
+                await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id,
+                    WatchSummaries.Flags(c.Flags, c.Keywords), modSeq), cancellationToken).ConfigureAwait(false);
+            }
+            DrainSignals();
+        }
+
+        if (needNew)
+        {
+            var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
+            var fetched = await folder.FetchAsync(range, WatchSummaries.NewMessages, cancellationToken).ConfigureAwait(false);
+            var added = fetched.Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext)
+                .OrderBy(f => f.UniqueId.Id)
+                .Select(f => WatchSummaries.ToSummary(f, path, now.UidValidity))
+                .ToList();
+            foreach (var chunk in added.Chunk(AddedBatchSize))
+                await EmitAsync(new MailboxChange.MessagesAdded(path, now.UidValidity, chunk), cancellationToken).ConfigureAwait(false);
+            addedCount = added.Count;
+            if (added.Count > 0)
+            {
+                nextUid = Math.Max(nextUid, added[^1].Uid + 1);
+                maxModSeq = Math.Max(maxModSeq, added.Max(a => a.ModSeq));
+            }
+        }
+
+        if (_pendingVanished.Remove(path, out var vanished))
+        {
+            // Only what was announced before can vanish for a client: UIDs at or above the old UIDNEXT never were.
+            var gone = vanished.Where(u => u < known.UidNext).Order().ToList();
+            vanishedCount = gone.Count;
+            if (gone.Count > 0)
+                await EmitAsync(new MailboxChange.MessagesExpunged(path, now.UidValidity, gone), cancellationToken).ConfigureAwait(false);
+        }
+
+        Seen(folder);
+        var synced = new MailboxState(now.UidValidity, nextUid, maxModSeq);
+        state[path] = synced;
+        await EmitAsync(new MailboxChange.Synced(path, synced), cancellationToken).ConfigureAwait(false);
+        WatchLog.MailboxSynced(logger, account.Id, path, addedCount, flagCount, vanishedCount);
+    }
+
+    /// <summary>IDLE on INBOX until a signal arrives, <paramref name="maxWait"/> passes or IDLE must be renewed.
+    /// The done token ends IDLE politely (DONE); the cancellation token only aborts.</summary>
+    private async Task WaitForChangesAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        if (_signals.Reader.TryPeek(out _)) return;
+        var inbox = client.Inbox;
+        if (!inbox.IsOpen) await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (_signals.Reader.TryPeek(out _)) return;
+
+        using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var signal = _signals.Reader.WaitToReadAsync(waitCts.Token).AsTask();
+        try
+        {
+            if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+            {
+                using var done = new CancellationTokenSource(maxWait < options.IdleRestart ? maxWait : options.IdleRestart, time);
+                using var stop = cancellationToken.Register(done.Cancel);
+                var idle = client.IdleAsync(done.Token, cancellationToken);
+                if (await Task.WhenAny(idle, signal).ConfigureAwait(false) == signal) await done.CancelAsync().ConfigureAwait(false);
+                await idle.ConfigureAwait(false);
+            }
+            else
+            {
+                var poll = maxWait < TimeSpan.FromSeconds(5) ? maxWait : TimeSpan.FromSeconds(5);
+                await Task.WhenAny(Task.Delay(poll, time, cancellationToken), signal).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await waitCts.CancelAsync().ConfigureAwait(false);
+            try { await signal.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using MailGateway.Testing;
+
+namespace MailGateway.IntegrationTests.Events;
+
+/// <summary>The built gateway run as its own process on Kestrel, so a test can kill it (SIGKILL) like a crash.</summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private GatewayProcess(Process process, string address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public string Address { get; }
+
+    public static async Task<GatewayProcess> StartAsync(MailEnvironment env, string signingKey, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        var port = FreePort();
+        var address = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(RepoRoot(), "src", "MailGateway.Api"), // content root (wwwroot, appsettings)
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MailGateway.Api.dll"));
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = address,
+            ["Authentication__Provider"] = "Development",
+            ["Authentication__Development__SigningKey"] = signingKey,
+            ["Imap__AllowPrivateNetworks"] = "true",
+            ["Imap__TrustedCertificateFiles__0"] = env.CaCertificatePath,
+            ["RateLimiting__PermitsPerMinute"] = "0",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var gateway = new GatewayProcess(process, address);
+        using var http = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The gateway process exited with {process.ExitCode}.");
+            try
+            {
+                using var response = await http.GetAsync(address + "/health/live", ct);
+                if (response.StatusCode == HttpStatusCode.OK) return gateway;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100, ct);
+        }
+        await gateway.DisposeAsync();
+        throw new TimeoutException("The gateway process did not become healthy.");
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, no lease release.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;
+        throw new InvalidOperationException("MailGateway.sln not found above the test binaries.");
+    }
+}
