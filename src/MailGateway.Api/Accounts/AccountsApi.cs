@@ -85,5 +85,19 @@ internal static partial class AccountsApi
         [FromServices] public required ISecurityLogStore SecurityLog { get; init; }
         [FromServices] public required TimeProvider Time { get; init; }
         [FromServices] public required ILogger<Account> Logger { get; init; }
+
+        /// <summary>The same services for callers outside minimal-API binding (GraphQL resolvers).</summary>
+        public static AccountServices From(IServiceProvider services) => new()
+        {
+            Store = services.GetRequiredService<IAccountStore>(),
+            Access = services.GetRequiredService<IAccountAccess>(),
+            Pool = services.GetRequiredService<IImapSessionPool>(),
+            Protector = services.GetRequiredService<CredentialProtector>(),
+            OAuthGrants = services.GetRequiredService<IImapOAuthGrants>(),
+            Pending = services.GetRequiredService<PendingCredentials>(),
+            SecurityLog = services.GetRequiredService<ISecurityLogStore>(),
+            Time = services.GetRequiredService<TimeProvider>(),
+            Logger = services.GetRequiredService<ILogger<Account>>(),
+        };
     }
 }

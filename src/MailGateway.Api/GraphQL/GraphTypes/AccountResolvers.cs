@@ -1,6 +1,5 @@
 using GraphQL;
 using MailGateway.Api.Accounts;
-using MailGateway.Imap;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 
@@ -43,15 +42,6 @@ internal static class AccountResolvers
         return true;
     }
 
-    private static AccountsApi.AccountServices Services(IResolveFieldContext context) => new()
-    {
-        Store = context.Service<IAccountStore>(),
-        Access = context.Service<IAccountAccess>(),
-        Pool = context.Service<IImapSessionPool>(),
-        Protector = context.Service<CredentialProtector>(),
-        Pending = context.Service<PendingCredentials>(),
-        SecurityLog = context.Service<ISecurityLogStore>(),
-        Time = context.Service<TimeProvider>(),
-        Logger = context.Service<ILogger<Account>>(),
-    };
+    private static AccountsApi.AccountServices Services(IResolveFieldContext context) =>
+        AccountsApi.AccountServices.From(context.RequestServices!);
 }
