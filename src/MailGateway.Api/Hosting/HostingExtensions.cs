@@ -12,6 +12,10 @@ internal static class HostingExtensions
     /// <summary>Default request body cap (bytes) when <c>Http:MaxRequestBodyBytes</c> is not set.</summary>
     public const long DefaultMaxRequestBodyBytes = 30L * 1024 * 1024;
 
+    /// <summary>The configured request body cap (<c>Http:MaxRequestBodyBytes</c>); endpoints may lower it, never raise it.</summary>
+    public static long MaxRequestBodyBytes(IConfiguration configuration) =>
+        configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
+
     public static IHostApplicationBuilder AddGatewayHosting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,7 +31,7 @@ internal static class HostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
 
-        var maxBody = config.GetValue<long?>("Http:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
+        var maxBody = MaxRequestBodyBytes(config);
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = maxBody);
 

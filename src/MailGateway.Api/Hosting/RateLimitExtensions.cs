@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -6,7 +8,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace MailGateway.Api.Hosting;
 
 /// <summary>Per-user rate limiting (partition = owner id, else client IP): <c>RateLimiting:PermitsPerMinute</c>
-/// requests per minute (0 turns it off); answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
+/// requests per minute on route groups that opt in (0 turns it off); optionally every request per bearer token:
+/// <c>RateLimiting:PermitsPerMinutePerToken</c> (default 0 = off). Answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
 internal static class RateLimitExtensions
 {
     public const string PerUserPolicy = "per-user";
@@ -15,6 +18,7 @@ internal static class RateLimitExtensions
     public static IHostApplicationBuilder AddGatewayRateLimiting(this IHostApplicationBuilder builder)
     {
         var permits = builder.Configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute);
+        var perToken = builder.Configuration.GetValue("RateLimiting:PermitsPerMinutePerToken", 0);
         builder.Services.AddRateLimiter(o =>
         {
             o.AddPolicy(PerUserPolicy, context =>
@@ -31,9 +35,28 @@ internal static class RateLimitExtensions
                     QueueLimit = 0,
                 });
             });
+            if (perToken > 0)
+                o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => TokenPartition(context, perToken));
             o.OnRejected = OnRejectedAsync;
         });
         return builder;
+    }
+
+    /// <summary>Every request with a bearer token (header or <c>access_token</c> query) counts against that token; the key is a hash, never the token.</summary>
+    private static RateLimitPartition<string> TokenPartition(HttpContext context, int permits)
+    {
+        string? token = context.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(token) && AuthExtensions.AcceptsQueryToken(context))
+            token = context.Request.Query["access_token"];
+        if (string.IsNullOrEmpty(token))
+            return RateLimitPartition.GetNoLimiter("no-token");
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 16);
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
     }
 
     /// <summary>Applies the per-user limit to a route group or endpoint.</summary>

@@ -11,7 +11,7 @@ internal static class TelemetryExtensions
             .AddMeter("MailGateway.*")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0)); // a scrape shows what just happened
         return builder;
     }
 

@@ -23,6 +23,14 @@ public class AccountSecretTests(MailEnvFixture fixture)
         (await client.GetAsync($"/api/v1/accounts/{id}/security-log", _ct)).Dispose();
         (await client.PostAsync($"/api/v1/accounts/{id}/reset", null, _ct)).Dispose();
 
+        // A browser puts its token in the query string of SignalR / GraphQL WebSocket requests.
+        using (var anonymous = fixture.App.CreateAnonymousClient())
+        {
+            var token = fixture.App.CreateToken("secret-owner");
+            (await anonymous.GetAsync($"/hubs/mail/negotiate?access_token={token}", _ct)).Dispose();
+            (await anonymous.GetAsync($"/hubs/not-a-hub?access_token={token}", _ct)).Dispose();
+        }
+
         Assert.Empty(fixture.FindSecretsInResponses());
         Assert.Empty(fixture.FindSecretsInLogs());
         // The scan itself works: the log holds the registration of this account.

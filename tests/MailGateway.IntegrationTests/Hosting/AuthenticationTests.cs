@@ -164,6 +164,28 @@ public class AuthenticationTests(MailEnvFixture fixture)
         Assert.Equal(HttpStatusCode.OK, otherOk.StatusCode);
     }
 
+    [Fact]
+    public async Task Per_token_limit_counts_each_token_separately()
+    {
+        await using var app = fixture.CreateApp(o =>
+        {
+            o.UseRedis = false;
+            o.Settings["RateLimiting:PermitsPerMinutePerToken"] = "2";
+        });
+        using var first = app.CreateClient("auth-token-limited");
+        using var second = app.CreateClient("auth-token-limited", scopes: "Mail.Read");
+        for (var i = 0; i < 2; i++)
+            (await first.GetAsync("/api/v1/accounts", _ct)).Dispose();
+        using var limited = await first.GetAsync("/api/v1/accounts", _ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("rate_limited", await CodeOf(limited));
+        using var otherToken = await second.GetAsync("/api/v1/accounts", _ct);
+        Assert.Equal(HttpStatusCode.OK, otherToken.StatusCode);
+        using var anonymous = app.CreateAnonymousClient();
+        using var health = await anonymous.GetAsync("/health/live", _ct);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
     private static IEnumerable<Exception> Flatten(Exception e)
     {
         for (var current = e; current is not null; current = current.InnerException)

@@ -48,7 +48,7 @@ public class OperationsEndpointsTests(MailEnvFixture fixture)
         using var response = await client.GetAsync("/metrics", _ct);
         var body = await response.Content.ReadAsStringAsync(_ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("http_server_request_duration", body);
+        Assert.True(body.Contains("http_server_request_duration"), string.Join("\n", body.Split('\n').Where(l => l.StartsWith("# TYPE"))));
         Assert.Contains("# TYPE", body);
     }
 
@@ -57,10 +57,25 @@ public class OperationsEndpointsTests(MailEnvFixture fixture)
     {
         using var anonymous = fixture.App.CreateAnonymousClient();
         (await anonymous.GetAsync("/api/v1/accounts", _ct)).Dispose();
-        using var response = await anonymous.GetAsync("/metrics", _ct);
-        var body = await response.Content.ReadAsStringAsync(_ct);
-        Assert.Contains("mailgateway_api_auth_failures", body);
+        // A scrape that began before the request may still be answered; look again briefly.
+        var body = "";
+        for (var attempt = 0; attempt < 20 && !body.Contains("mailgateway_api_auth_failures"); attempt++)
+        {
+            await Task.Delay(attempt * 50, _ct);
+            body = await anonymous.GetStringAsync("/metrics", _ct);
+        }
+        Assert.True(body.Contains("mailgateway_api_auth_failures"), string.Join("\n", body.Split('\n').Where(l => l.StartsWith("mailgateway") || l.StartsWith("# TYPE mailgateway")).Take(40)));
         Assert.Contains("reason=\"missing_token\"", body);
+    }
+
+    [Fact]
+    public async Task Pool_metrics_are_exported()
+    {
+        using var client = fixture.App.CreateClient("ops-metrics");
+        await fixture.App.RegisterAccountAsync(client, "user117", _ct);
+        using var response = await client.GetAsync("/metrics", _ct);
+        var body = await response.Content.ReadAsStringAsync(_ct);
+        Assert.Contains("mailgateway_imap_logins", body);
     }
 
     [Fact]
@@ -99,6 +114,16 @@ public class OperationsEndpointsTests(MailEnvFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_ct));
         Assert.Equal("not_found", json.RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Wrong_method_is_a_405_problem()
+    {
+        using var client = fixture.App.CreateClient("ops-user");
+        using var response = await client.PutAsync("/api/v1/accounts", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), _ct);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(_ct));
+        Assert.Equal("method_not_allowed", json.RootElement.GetProperty("code").GetString());
     }
 
     [Fact]

@@ -1,8 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using MailGateway.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +25,9 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     }
 
     public GatewayAppOptions Options { get; }
+
+    /// <summary>The Data Protection key directory of an app without Redis (a fresh temp directory).</summary>
+    public string KeysDirectory { get; } = Path.Combine(Path.GetTempPath(), "mailgateway-keys-" + Guid.NewGuid().ToString("N"));
 
     public string SigningKey => Options.SigningKey;
 
@@ -42,6 +49,8 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
                 ["Logging:LogLevel:MailGateway"] = "Trace",
                 ["Redis:Configuration"] = Options.UseRedis ? Env.RedisConfiguration : null,
+                // Without Redis: a key ring of this app's own, not the user's profile directory.
+                ["DataProtection:KeysDirectory"] = Options.UseRedis ? null : KeysDirectory,
             };
             foreach (var (key, value) in Options.Settings)
                 settings[key] = value;
@@ -56,7 +65,20 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value ?? "");
         builder.ConfigureLogging(logging => logging.ClearProviders());
-        builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_fixture.Logs));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILoggerProvider>(_fixture.Logs);
+            services.AddSingleton<IMeterFactory>(new UndisposedMeterFactory());
+        });
+        if (Options.ConfigureServices is { } configure)
+            builder.ConfigureTestServices(configure);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(KeysDirectory))
+            Directory.Delete(KeysDirectory, recursive: true);
     }
 
     /// <summary>A Development-provider token (recorded as a secret for the log scans).</summary>
@@ -79,6 +101,34 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
 
     /// <summary>An HttpClient without credentials; responses are recorded too.</summary>
     public HttpClient CreateAnonymousClient() => CreateDefaultClient(new RecordingHandler(_fixture.Responses));
+
+    /// <summary>A SignalR connection to <paramref name="path"/> as <paramref name="subject"/> (not started). The token travels
+    /// as <c>access_token</c> like a browser's; WebSockets skip negotiation as TestServer requires.</summary>
+    public HubConnection CreateHubConnection(string subject, string path = "/hubs/mail", string scopes = DevTokens.AllScopes,
+        HttpTransportType transport = HttpTransportType.WebSockets)
+    {
+        var server = Server; // starts the host
+        var token = CreateToken(subject, scopes);
+        return new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, path), o =>
+            {
+                o.Transports = transport;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                if (transport == HttpTransportType.WebSockets)
+                {
+                    o.SkipNegotiation = true;
+                    o.WebSocketFactory = async (context, cancellationToken) =>
+                    {
+                        // Like a browser: the token in the query string, not a header.
+                        var uri = new UriBuilder(context.Uri);
+                        uri.Query = (uri.Query.Length > 1 ? uri.Query[1..] + "&" : "") + "access_token=" + Uri.EscapeDataString(token);
+                        return await server.CreateWebSocketClient().ConnectAsync(uri.Uri, cancellationToken);
+                    };
+                }
+            })
+            .Build();
+    }
 
     /// <summary>Registers <paramref name="mailUser"/>'s Dovecot mailbox (implicit TLS, its password) and returns the account id.</summary>
     public async Task<string> RegisterAccountAsync(HttpClient client, string mailUser, CancellationToken cancellationToken = default)
@@ -120,7 +170,7 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
                 await response.Content.LoadIntoBufferAsync(cancellationToken); // the test can still read it
                 body = await response.Content.ReadAsStringAsync(cancellationToken);
             }
-            responses.Enqueue($"{request.Method} {request.RequestUri} -> {(int)response.StatusCode}\n{response.Headers}\n{body}");
+            responses.Enqueue($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode}\n{response.Headers}\n{body}");
             return response;
         }
     }

@@ -14,6 +14,9 @@ public sealed class GatewayAppOptions
     /// <summary>HMAC key of the Development provider; give a second instance the first one's key.</summary>
     public string SigningKey { get; set; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36));
 
+    /// <summary>Runs after the app's own service registrations: replace or decorate services for one test.</summary>
+    public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices { get; set; }
+
     /// <summary>Extra configuration (applied last, so it overrides the harness defaults). A null value removes a key.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
