@@ -3,13 +3,18 @@
 # (configuration through environment variables, e.g. Authentication__Provider, AzureAd__ClientId, Redis__Configuration).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# npm: the build bundles the /demo page's browser libraries (demo-ui/package-lock.json) when demo-ui/ exists.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Restore first so the package layer is cached while only sources change.
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
 COPY src/MailGateway.Imap/MailGateway.Imap.csproj src/MailGateway.Imap/
 COPY src/MailGateway.Api/MailGateway.Api.csproj src/MailGateway.Api/
 RUN dotnet restore src/MailGateway.Api/MailGateway.Api.csproj
-COPY src/ src/
+# Everything else the publish needs (src/, demo-ui/ if present); .dockerignore keeps tests, tools and outputs out.
+COPY . .
 RUN dotnet publish src/MailGateway.Api/MailGateway.Api.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final

@@ -20,6 +20,10 @@ MG_APT_PACKAGES=(
   openssl         # TLS tooling (dovecot's own dependency; handy for openssl s_client checks)
   curl            # ./build.sh demo talks to the running gateway
 )
+if [[ -f demo-ui/package.json ]]; then
+  # The /demo page bundles its browser libraries with npm at build time; its end-to-end test drives headless Chromium.
+  MG_APT_PACKAGES+=(nodejs npm chromium)
+fi
 
 ensure_packages() {
   [[ "${MG_SKIP_PACKAGES:-0}" == 1 ]] && return 0
@@ -35,8 +39,21 @@ ensure_packages() {
   fi
   echo "build.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq </dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+  apt-get update -qq </dev/null || echo "build.sh: apt-get update failed; trying the install anyway" >&2
+  if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
+    echo "build.sh: could not install ${missing[*]}; tests that need them will fail" >&2
+  fi
+}
+
+# Every IDLEing Dovecot imap process needs an inotify instance, and all private Dovecots run as the same account:
+# past the kernel default of 128 per account they fall back to a 30 s poll (shared/mailenv pitfall 2). Best effort.
+tune_kernel() {
+  [[ "$(id -u)" == 0 ]] || return 0
+  local current
+  current="$(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 0)"
+  if ((current < 8192)); then
+    sysctl -qw fs.inotify.max_user_instances=8192 >/dev/null 2>&1 || true
+  fi
 }
 
 # Sums the TRX files of all test assemblies: prints "Tests: N passed, N failed[, N skipped]".
@@ -53,7 +70,12 @@ summarize_trx() {
 
 cmd_test() {
   ensure_packages
-  dotnet build MailGateway.sln -c Release -warnaserror
+  tune_kernel
+  if ! dotnet build MailGateway.sln -c Release -warnaserror; then
+    echo "build.sh: the build failed, no test ran" >&2
+    echo "Tests: 0 passed, 0 failed"
+    return 1
+  fi
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"
   local rc=0
@@ -72,6 +94,7 @@ cmd_test() {
 
 cmd_bench() {
   ensure_packages
+  tune_kernel
   dotnet run --project bench/MailGateway.Bench -c Release -- "$@"
 }
 
@@ -105,11 +128,16 @@ json_field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -1 | cut -d: -f2- | tr -d 
 
 cmd_demo() {
   ensure_packages
+  tune_kernel
   dotnet build MailGateway.sln -c Release
   local dir port messages
   dir="$(demo_dir)"
   port="${MG_PORT:-5080}"
   messages="${MG_DEMO_MESSAGES:-500}"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "build.sh: port $port is already in use; choose another with MG_PORT=..." >&2
+    return 1
+  fi
   mkdir -p "$dir"
   trap demo_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -152,12 +180,13 @@ cmd_demo() {
   ) >"$gwlog" 2>&1 &
   DEMO_PIDS+=($!)
   local base="http://127.0.0.1:$port"
+  local healthy=0
   for ((i = 0; i < 300; i++)); do
-    curl -fsS "$base/health/live" >/dev/null 2>&1 && break
     kill -0 "${DEMO_PIDS[1]}" 2>/dev/null || { tail -n 40 "$gwlog" >&2; echo "build.sh: the gateway exited" >&2; return 1; }
+    if curl -fsS "$base/health/live" >/dev/null 2>&1; then healthy=1; break; fi
     sleep 0.2
   done
-  curl -fsS "$base/health/live" >/dev/null || { tail -n 40 "$gwlog" >&2; echo "build.sh: no answer on $base/health/live" >&2; return 1; }
+  ((healthy)) || { tail -n 40 "$gwlog" >&2; echo "build.sh: no answer on $base/health/live" >&2; return 1; }
 
   # 3. A token and the demo account (DESIGN §3: POST /api/v1/accounts verifies by logging in).
   local token account="" status
@@ -176,16 +205,25 @@ cmd_demo() {
     fi
   fi
 
-  local acc="${account:-<accountId>}"
+  local acc="${account:-<accountId>}" inbox="<mailboxId>"
+  if [[ -n "$account" ]]; then
+    inbox="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/accounts/$account/mailboxes" 2>/dev/null \
+      | grep -o '"id":"[^"]*","path":"INBOX"' | head -1 | cut -d'"' -f4 || true)"
+    inbox="${inbox:-<mailboxId>}"
+  fi
   printf '\nMailGateway demo is running at %s (gateway log: %s, mail server: %s)\n' "$base" "$gwlog" "$uplog"
   printf 'IMAP 127.0.0.1:%s (TLS, CA %s), user demo / pass-demo; Redis %s; account id %s\n\n' "$imaps" "$ca" "${redis:-none}" "$acc"
   printf "  export TOKEN='%s'\n" "$token"
   printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts\n' "$base"
   printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts/%s/mailboxes\n' "$base" "$acc"
-  printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/<mailboxId>/messages?limit=20"\n\n' "$base" "$acc"
+  printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/%s/messages?limit=20"\n\n' "$base" "$acc" "$inbox"
   printf 'Swagger UI: %s/swagger\nDemo page:  %s/demo (paste the token)\n' "$base" "$base"
   printf 'Another token: dotnet %s token --key "$(cat %s)" --sub someone\nPress Ctrl-C to stop.\n' "$mailenv" "$keyfile"
-  wait "${DEMO_PIDS[1]}" || true
+  local rc=0
+  wait "${DEMO_PIDS[1]}" || rc=$?
+  # Ctrl-C ends the script through the INT trap; getting here means the gateway stopped by itself.
+  echo "build.sh: the gateway exited with code $rc (log: $gwlog)" >&2
+  return 1
 }
 
 case "${1:-test}" in

@@ -24,8 +24,10 @@ public interface IImapSession : IAsyncDisposable
     /// <exception cref="MessageNotFoundException"/> <exception cref="StaleMessageException"/>
     Task<MessageDetail> GetMessageAsync(MessageRef message, bool sanitizeHtml = true, CancellationToken cancellationToken = default);
     /// <summary>The raw RFC 5322 message, streamed in bounded chunks.</summary>
+    /// <remarks><see cref="PartDownload.WriteToAsync"/> reads through this session's lease: call it before disposing the session.</remarks>
     Task<PartDownload> OpenRawAsync(MessageRef message, CancellationToken cancellationToken = default);
     /// <summary>One decoded body part, streamed in bounded chunks (base64/QP decoded on the fly).</summary>
+    /// <remarks><see cref="PartDownload.WriteToAsync"/> reads through this session's lease: call it before disposing the session.</remarks>
     Task<PartDownload> OpenAttachmentAsync(MessageRef message, string partId, CancellationToken cancellationToken = default);
 
     // ---- writing ----

@@ -12,7 +12,12 @@ public static class ImapServiceCollectionExtensions
     /// <see cref="IImapLoginObserver"/> (default: none) and a <see cref="TimeProvider"/> (default: system).</summary>
     public static IServiceCollection AddImapSessionPool(this IServiceCollection services, IConfiguration section)
     {
-        services.AddOptions<ImapOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<ImapOptions>().Bind(section)
+            .Validate(o => o.MaxConnectionsPerAccount >= 1 && o.MaxConnections >= 1, "Imap:MaxConnectionsPerAccount and Imap:MaxConnections must be at least 1.")
+            .Validate(o => o.LeaseTimeout > TimeSpan.Zero && o.ConnectTimeout > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero && o.IdleTimeout > TimeSpan.Zero,
+                "Imap timeouts must be positive.")
+            .Validate(o => o.TrustedCertificateFiles.All(File.Exists), "Every Imap:TrustedCertificateFiles entry must be an existing PEM file.")
+            .ValidateOnStart();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IImapLoginObserver, NullImapLoginObserver>();

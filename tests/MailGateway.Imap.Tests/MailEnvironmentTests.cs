@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using MailGateway.Testing;
 using MailKit;
 using MailKit.Net.Imap;
@@ -7,16 +5,6 @@ using MailKit.Search;
 using MailKit.Security;
 
 namespace MailGateway.Imap.Tests;
-
-public sealed class MailEnvironmentFixture : IAsyncLifetime
-{
-    public MailEnvironment Env { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync() =>
-        Env = await MailEnvironment.StartAsync(new MailEnvironmentOptions { RedisAppendOnly = true }, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync() => await Env.DisposeAsync();
-}
 
 public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClassFixture<MailEnvironmentFixture>
 {
@@ -74,6 +62,20 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
             await status.StatusAsync(StatusItems.Count, Ct);
             Assert.Equal(result.Counts[folder], status.Count);
         }
+    }
+
+    [Fact]
+    public async Task The_large_attachment_marker_is_a_5_MiB_attachment()
+    {
+        await Env.SeedAsync("user6", new SeedOptions { InboxCount = 3, OtherFolders = false, Body50kMarker = false, LargeAttachmentMarker = true }, Ct);
+
+        using var client = await Env.ConnectAsync("user6", Ct);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly, Ct);
+        var uids = await client.Inbox.SearchAsync(SearchQuery.HeaderContains("X-Mailenv-Kind", "large-attachment"), Ct);
+        var summary = Assert.Single(await client.Inbox.FetchAsync(uids, MessageSummaryItems.Size | MessageSummaryItems.BodyStructure, Ct));
+        Assert.InRange(summary.Size!.Value, 6_900_000u, 7_300_000u);
+        var attachment = Assert.Single(summary.Attachments);
+        Assert.Equal("archive.bin", attachment.FileName);
     }
 
     [Fact]
@@ -142,26 +144,5 @@ public sealed class MailEnvironmentTests(MailEnvironmentFixture fixture) : IClas
         await archive.OpenAsync(FolderAccess.ReadOnly, Ct);
         var found = await archive.SearchAsync(SearchQuery.SubjectContains("appended"), Ct);
         Assert.Equal([uid], found.Select(u => u.Id));
-    }
-
-    [Fact]
-    public async Task Redis_answers_and_keeps_appendonly_data_across_a_restart()
-    {
-        Assert.Equal($"127.0.0.1:{Env.RedisPort}", Env.RedisConfiguration);
-        Assert.Equal("+OK", await RedisAsync("SET mailenv-test kept"));
-        await Env.StopRedisAsync(Ct);
-        await Assert.ThrowsAnyAsync<SocketException>(() => RedisAsync("PING"));
-        await Env.StartRedisAsync(Ct);
-        Assert.Equal("$4", await RedisAsync("GET mailenv-test"));
-    }
-
-    private async Task<string> RedisAsync(string command)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(Env.Host, Env.RedisPort, Ct);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), Ct);
-        using var reader = new StreamReader(stream);
-        return await reader.ReadLineAsync(Ct) ?? "";
     }
 }

@@ -12,12 +12,15 @@ internal static class DovecotConfig
         Enumerable.Range(1, 200).Select(i => $"user{i}").Concat(["alice", "bob", "demo"]).Concat(extra)
             .Select(u => u.ToLowerInvariant()).Distinct(StringComparer.Ordinal);
 
-    public static void WriteUsers(string path, IEnumerable<string> users)
+    /// <summary>Writes the passwd-file atomically (Dovecot re-reads it when it changes).</summary>
+    public static void WriteUsers(string path, IEnumerable<string> users, IReadOnlyDictionary<string, string> overrides)
     {
         var text = new StringBuilder();
         foreach (var user in users)
-            text.Append(user).Append(":{PLAIN}").Append(MailEnvironment.PasswordOf(user)).Append('\n');
-        File.WriteAllText(path, text.ToString());
+            text.Append(user).Append(":{PLAIN}").Append(overrides.GetValueOrDefault(user) ?? MailEnvironment.PasswordOf(user)).Append('\n');
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text.ToString());
+        File.Move(temp, path, overwrite: true);
     }
 
     public static void WriteOAuth2(string dir, byte[] key)
@@ -61,7 +64,8 @@ internal static class DovecotConfig
             auth_mechanisms = plain login oauthbearer xoauth2
             auth_username_format = %Lu
             auth_failure_delay = 0
-            auth_cache_size = 1M
+            # No auth cache: a password changed with SetPassword must take effect at once.
+            auth_cache_size = 0
             auth_verbose = yes
             default_internal_user = {{user}}
             default_internal_group = {{group}}

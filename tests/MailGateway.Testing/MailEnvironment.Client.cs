@@ -20,7 +20,7 @@ public sealed partial class MailEnvironment
         try
         {
             await client.ConnectAsync(Host, ImapsPort, SecureSocketOptions.SslOnConnect, ct).ConfigureAwait(false);
-            await client.AuthenticateAsync(user, PasswordOf(user), ct).ConfigureAwait(false);
+            await client.AuthenticateAsync(user, CurrentPasswordOf(user), ct).ConfigureAwait(false);
             return client;
         }
         catch

@@ -76,13 +76,9 @@ public sealed partial class MailEnvironment
             {
                 using var tcp = new TcpClient();
                 await tcp.ConnectAsync(Host, port, ct).ConfigureAwait(false);
-                Stream stream = tcp.GetStream();
-                if (tls)
-                {
-                    var ssl = new SslStream(stream, false, TestCertificates.CreateValidator(CaCertificatePath));
+                await using Stream stream = tls ? new SslStream(tcp.GetStream(), false, TestCertificates.CreateValidator(CaCertificatePath)) : tcp.GetStream();
+                if (stream is SslStream ssl)
                     await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, ct).ConfigureAwait(false);
-                    stream = ssl;
-                }
                 var buffer = new byte[256];
                 using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 readTimeout.CancelAfter(TimeSpan.FromSeconds(2));

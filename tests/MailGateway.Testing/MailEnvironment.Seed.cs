@@ -34,7 +34,7 @@ public sealed partial class MailEnvironment
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         long bytes = 0;
 
-        await using var appender = await ImapBulkAppender.ConnectAsync(Host, ImapsPort, CaCertificatePath, user, PasswordOf(user), ct).ConfigureAwait(false);
+        await using var appender = await ImapBulkAppender.ConnectAsync(Host, ImapsPort, CaCertificatePath, user, CurrentPasswordOf(user), ct).ConfigureAwait(false);
         var pending = new List<Task<string>>();
         var plan = new List<(string Folder, int Count)> { ("INBOX", options.InboxCount) };
         if (options.OtherFolders)
@@ -69,8 +69,9 @@ public sealed partial class MailEnvironment
             {
                 // Ascending with UID; the newest message is `now`.
                 var date = now - span + span * seq / total;
-                var markerIndex = seq - count - 1;
-                var message = markerIndex >= 0
+                // Markers sit in the middle, so the newest page is ordinary mail.
+                var markerIndex = seq - (count / 2 + 1);
+                var message = markerIndex >= 0 && markerIndex < markers.Count
                     ? factory.Next(folder, seq, date, markers[markerIndex].Kind, markers[markerIndex].Body)
                     : factory.Next(folder, seq, date);
                 if (batch.Count > 0 && (batch.Count >= BatchMessages || batchBytes + message.Data.Length > BatchBytes))

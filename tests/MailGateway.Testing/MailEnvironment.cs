@@ -13,6 +13,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     private readonly MailEnvironmentOptions _options;
     private readonly RunAs _account;
     private readonly bool _ownsDirectory;
+    private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
     private Process? _dovecot;
     private Process? _redis;
     private int _disposed;
@@ -101,7 +102,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
             File.WriteAllText(keyFile, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         OAuthSigningKey = Convert.FromBase64String(File.ReadAllText(keyFile).Trim());
         DovecotConfig.WriteOAuth2(Directory, OAuthSigningKey);
-        DovecotConfig.WriteUsers(Path.Combine(Directory, "users.passwd"), DovecotConfig.Users(_options.ExtraUsers));
+        WriteUsers();
         ServerProcess.ChownTree(Directory, _account);
     }
 

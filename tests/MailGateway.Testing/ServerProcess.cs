@@ -38,15 +38,27 @@ internal static class ServerProcess
             $"'{name}' was not found. Install it first: apt-get install {package} (the tests start a private {name}; ./build.sh test installs it when run as root).");
     }
 
+    // Raises the fd limit (one fd per IMAP session and more), sends output to a log file, and leaves a detached
+    // watchdog that sends SIGTERM to the server if this (test) process dies without disposing the environment,
+    // so a killed test run does not leave Dovecot and Redis behind. `exec` keeps the pid, so $$ is the server.
+    private const string Wrapper = """
+        ulimit -n "$(ulimit -Hn)" 2>/dev/null
+        out="$1"; parent="$2"; shift 2; me=$$
+        ( (while kill -0 "$parent" 2>/dev/null && kill -0 "$me" 2>/dev/null; do sleep 1; done
+           kill -0 "$parent" 2>/dev/null || kill -TERM "$me" 2>/dev/null) </dev/null >/dev/null 2>&1 & )
+        exec "$@" >>"$out" 2>&1 </dev/null
+        """;
+
     /// <summary>Starts <paramref name="exe"/> (as the run-as account when root) with a raised fd limit and output into a log file.</summary>
     public static Process Start(string exe, IEnumerable<string> args, RunAs account, string outputLog)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         // ulimit -n up to the hard limit: one fd per IMAP session and more.
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("ulimit -n \"$(ulimit -Hn)\" 2>/dev/null; out=\"$1\"; shift; exec \"$@\" >>\"$out\" 2>&1 </dev/null");
+        info.ArgumentList.Add(Wrapper);
         info.ArgumentList.Add("mailenv");
         info.ArgumentList.Add(outputLog);
+        info.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         if (IsRoot)
         {
             info.ArgumentList.Add(FindExecutable("setpriv", "util-linux"));

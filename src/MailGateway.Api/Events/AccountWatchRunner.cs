@@ -1,5 +1,6 @@
 using MailGateway.Api.Accounts;
 using MailGateway.Imap;
+using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Events;
 
@@ -12,19 +13,55 @@ internal sealed class AccountWatchRunner(
     IMailboxWatcher watcher,
     IMailEventPublisher publisher,
     EventsTelemetry telemetry,
+    IOptions<EventsOptions> options,
     TimeProvider time)
 {
     public async Task RunAsync(string accountId, CancellationToken cancellationToken)
     {
         var account = await accounts.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-        if (account is null || account.Disabled) return;
-        var known = await syncState.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
+        while (account is { Disabled: false } && !cancellationToken.IsCancellationRequested)
+        {
+            using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var monitor = MonitorAsync(account, watch);
+            try
+            {
+                var known = await syncState.GetAsync(accountId, watch.Token).ConfigureAwait(false);
+                await foreach (var change in watcher.WatchAsync(account.ToImapAccount(), known, watch.Token).ConfigureAwait(false))
+                    await HandleAsync(accountId, change, watch.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (watch.IsCancellationRequested) { }
+            finally
+            {
+                await watch.CancelAsync().ConfigureAwait(false);
+            }
+            // The account changed (credentials, server, disabled) or was removed: watch it as it is now, or stop.
+            account = await monitor.ConfigureAwait(false);
+            if (account is null && !cancellationToken.IsCancellationRequested)
+                await syncState.ClearAsync(accountId, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Re-reads the account every <c>Events:AccountCheckInterval</c>; stops the watch when it changed and
+    /// answers the account as it is now (null when removed).</summary>
+    private async Task<Account?> MonitorAsync(Account watched, CancellationTokenSource watch)
+    {
+        var current = watched;
         try
         {
-            await foreach (var change in watcher.WatchAsync(account.ToImapAccount(), known, cancellationToken).ConfigureAwait(false))
-                await HandleAsync(accountId, change, cancellationToken).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(options.Value.AccountCheckInterval, time);
+            while (await timer.WaitForNextTickAsync(watch.Token).ConfigureAwait(false))
+            {
+                Account? now;
+                try { now = await accounts.GetAsync(watched.Id, watch.Token).ConfigureAwait(false); }
+                catch (Exception ex) when (ex is not OperationCanceledException) { continue; } // store briefly away: keep watching
+                if (now is not null && !now.Disabled && now.ToImapAccount() == watched.ToImapAccount()) continue;
+                current = now;
+                await watch.CancelAsync().ConfigureAwait(false);
+                break;
+            }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }
+        catch (OperationCanceledException) { }
+        return current;
     }
 
     private async Task HandleAsync(string accountId, MailboxChange change, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ public sealed class EventsOptions
     public TimeSpan DemandTtl { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How often the supervisor compares demand with running watches.</summary>
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often a running watch re-reads its account (credentials changed, disabled, removed).</summary>
+    public TimeSpan AccountCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long the stream reader waits for a notification before it polls the stream anyway.</summary>
     public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

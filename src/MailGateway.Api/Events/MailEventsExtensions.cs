@@ -17,7 +17,7 @@ internal static class MailEventsExtensions
         services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section)
             .Validate(o => o.LeaseTtl >= TimeSpan.FromSeconds(1) && o.DemandTtl >= TimeSpan.FromSeconds(1)
                 && o.SupervisorInterval > TimeSpan.Zero && o.SupervisorInterval < o.LeaseTtl / 3
-                && o.StreamMaxLength > 0 && o.StreamPollInterval > TimeSpan.Zero,
+                && o.StreamMaxLength > 0 && o.StreamPollInterval > TimeSpan.Zero && o.AccountCheckInterval > TimeSpan.Zero,
                 "Events: LeaseTtl and DemandTtl must be at least 1 s, SupervisorInterval below a third of LeaseTtl.")
             .ValidateOnStart();
         services.AddMailboxWatching(config.GetSection(EventsOptions.Section));
@@ -59,6 +59,7 @@ internal static class MailEventsExtensions
         }
         services.TryAddSingleton<WatchSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WatchSupervisor>());
+        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthExtensions.ReadyTag]);
         return builder;
     }
 

@@ -44,19 +44,26 @@ internal sealed class EventStreamReader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(NotifyChannel(o), (_, _) => _nudges.Writer.TryWrite(true)).ConfigureAwait(false);
-        var db = redis.GetDatabase();
-        RedisValue position = "0-0";
-        var last = await db.StreamRangeAsync(o.StreamKey, "-", "+", 1, Order.Descending).ConfigureAwait(false);
-        if (last.Length > 0) position = last[0].Id;
-        _ready.TrySetResult();
-
+        RedisValue? position = null;
+        var subscribed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var entries = await db.StreamReadAsync(o.StreamKey, position, 100).ConfigureAwait(false);
+                // Redis may be away at startup or later: the reader waits for it instead of failing the host.
+                if (!subscribed)
+                {
+                    await redis.GetSubscriber().SubscribeAsync(NotifyChannel(o), (_, _) => _nudges.Writer.TryWrite(true)).ConfigureAwait(false);
+                    subscribed = true;
+                }
+                var db = redis.GetDatabase();
+                if (position is null)
+                {
+                    var last = await db.StreamRangeAsync(o.StreamKey, "-", "+", 1, Order.Descending).ConfigureAwait(false);
+                    position = last.Length > 0 ? last[0].Id : "0-0";
+                    _ready.TrySetResult();
+                }
+                var entries = await db.StreamReadAsync(o.StreamKey, position.Value, 100).ConfigureAwait(false);
                 if (entries.Length == 0)
                 {
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -76,7 +83,8 @@ internal sealed class EventStreamReader(
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 EventsLog.StreamReadFailed(logger, ex);
-                await Task.Delay(o.StreamPollInterval, stoppingToken).ConfigureAwait(false);
+                try { await Task.Delay(o.StreamPollInterval, stoppingToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
             }
         }
     }

@@ -20,9 +20,9 @@ public static class ResourceIds
         if (string.IsNullOrEmpty(id) || id.Length > 2048 || !Base64Url.IsValid(id)) return false;
         try
         {
-            path = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(id));
+            path = new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(id));
         }
-        catch (FormatException) { return false; }
+        catch (Exception e) when (e is FormatException or ArgumentException) { return false; }
         return IsAcceptablePath(path);
     }
 
@@ -51,6 +51,21 @@ public static class ResourceIds
         catch (ArgumentException) { return false; }
         if (uid == 0 || uidValidity == 0 || !IsAcceptablePath(path)) return false;
         message = new MessageRef(path, uidValidity, uid);
+        return true;
+    }
+
+    /// <summary>An attachment id: the opaque form of the IMAP body part specifier ("2", "1.2").</summary>
+    public static string Attachment(string partId) => Base64Url.EncodeToString(Encoding.ASCII.GetBytes(partId));
+
+    public static bool TryParseAttachment(string? id, [NotNullWhen(true)] out string? partId)
+    {
+        partId = null;
+        if (string.IsNullOrEmpty(id) || id.Length > 128 || !Base64Url.IsValid(id)) return false;
+        byte[] bytes;
+        try { bytes = Base64Url.DecodeFromChars(id); }
+        catch (FormatException) { return false; }
+        if (bytes.Length == 0 || bytes.Any(b => !(char.IsAsciiLetterOrDigit((char)b) || b == (byte)'.'))) return false;
+        partId = Encoding.ASCII.GetString(bytes);
         return true;
     }
 

@@ -10,4 +10,13 @@ internal static class ImapErrors
     public static bool IsConnectionFailure(Exception ex) =>
         ex is IOException or ImapProtocolException or ServiceNotConnectedException or SocketException or TimeoutException
             or ObjectDisposedException;
+
+    /// <summary>True when the server said the mailbox does not exist (NONEXISTENT/TRYCREATE or the usual texts).</summary>
+    public static bool IsMissingMailbox(ImapCommandException ex)
+    {
+        var text = ex.ResponseText ?? ex.Message;
+        return text.Contains("NONEXISTENT", StringComparison.OrdinalIgnoreCase) || text.Contains("TRYCREATE", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("doesn't exist", StringComparison.OrdinalIgnoreCase) || text.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("no such mailbox", StringComparison.OrdinalIgnoreCase);
+    }
 }

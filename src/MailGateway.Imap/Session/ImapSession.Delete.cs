@@ -7,7 +7,7 @@ internal sealed partial class ImapSession
 {
     public Task<IReadOnlyList<uint>> DeleteAsync(string mailbox, uint uidValidity, IReadOnlyList<uint> uids, bool permanent, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var trash = permanent ? null : await FindTrashAsync(cancellationToken).ConfigureAwait(false);
+        var trash = permanent ? null : await FindTrashAsync(mailbox, cancellationToken).ConfigureAwait(false);
         if (!permanent && trash is null)
             throw new ImapOperationException("The account has no Trash mailbox; delete permanently instead.");
         var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
@@ -27,9 +27,9 @@ internal sealed partial class ImapSession
     });
 
     /// <summary>The special-use \Trash folder, else a folder with a usual trash name.</summary>
-    private async Task<IMailFolder?> FindTrashAsync(CancellationToken cancellationToken)
+    private async Task<IMailFolder?> FindTrashAsync(string mailbox, CancellationToken cancellationToken)
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         if (client.Capabilities.HasFlag(ImapCapabilities.SpecialUse) || client.Capabilities.HasFlag(ImapCapabilities.XList))
         {
             try

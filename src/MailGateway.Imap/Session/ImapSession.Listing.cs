@@ -11,7 +11,7 @@ internal sealed partial class ImapSession
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, 200);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         // The state is taken first: a change racing with the page is then reported again by /changes, never lost.
         var state = await StateAsync(folder, cancellationToken).ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal sealed partial class ImapSession
     public Task<IReadOnlyList<MessageSummary>> GetSummariesAsync(string mailbox, uint uidValidity, IReadOnlyList<uint> uids, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(uids);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
         var fetched = await folder.FetchAsync(UidSet(uids), SummaryRequest(client), cancellationToken).ConfigureAwait(false);

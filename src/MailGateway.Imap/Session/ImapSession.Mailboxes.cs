@@ -7,7 +7,7 @@ internal sealed partial class ImapSession
 {
     public Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         var items = StatusItemsFor(client);
         var result = new List<MailboxInfo>();
         foreach (var ns in client.PersonalNamespaces)
@@ -33,7 +33,7 @@ internal sealed partial class ImapSession
     public Task<MailboxInfo> CreateMailboxAsync(string path, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         MailboxPaths.Validate(path);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         if (await TryGetFolderAsync(path, cancellationToken).ConfigureAwait(false) is not null)
             throw new MailboxAlreadyExistsException(path);
         var folder = await CreateWithParentsAsync(client, path, cancellationToken).ConfigureAwait(false);
@@ -43,7 +43,7 @@ internal sealed partial class ImapSession
     public Task<MailboxInfo> UpdateMailboxAsync(string path, MailboxUpdate update, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         ArgumentNullException.ThrowIfNull(update);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         if (update.NewPath is { } newPath && newPath != path)
         {
@@ -57,7 +57,7 @@ internal sealed partial class ImapSession
                 : await CreateWithParentsAsync(client, newPath[..cut], cancellationToken).ConfigureAwait(false);
             MailboxesChanged();
             if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
-            await folder.RenameAsync(parent, cut < 0 ? newPath : newPath[(cut + 1)..], cancellationToken).ConfigureAwait(false);
+            await MissingAsNotFound(path, () => folder.RenameAsync(parent, cut < 0 ? newPath : newPath[(cut + 1)..], cancellationToken)).ConfigureAwait(false);
             path = newPath;
         }
         if (update.Subscribed is { } subscribe)
@@ -76,7 +76,7 @@ internal sealed partial class ImapSession
         MailboxesChanged();
         // UNSELECT (never CLOSE, which would expunge other clients' \Deleted mail) before deleting.
         if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
-        await folder.DeleteAsync(cancellationToken).ConfigureAwait(false);
+        await MissingAsNotFound(path, () => folder.DeleteAsync(cancellationToken)).ConfigureAwait(false);
     });
 
     private async Task<IMailFolder?> TryGetFolderAsync(string path, CancellationToken cancellationToken)
@@ -121,9 +121,9 @@ internal sealed partial class ImapSession
 
     private async Task<MailboxInfo> InfoAsync(IMailFolder folder, CancellationToken cancellationToken)
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
         if (!folder.Attributes.HasFlag(FolderAttributes.NoSelect))
-            await folder.StatusAsync(StatusItemsFor(client), cancellationToken).ConfigureAwait(false);
+            await MissingAsNotFound(folder.FullName, () => folder.StatusAsync(StatusItemsFor(client), cancellationToken)).ConfigureAwait(false);
         return ToInfo(folder);
     }
 

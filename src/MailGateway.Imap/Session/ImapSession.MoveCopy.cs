@@ -15,9 +15,9 @@ internal sealed partial class ImapSession
     /// <summary>One UID MOVE/COPY over the UID set; new UIDs from COPYUID (UIDPLUS), else found by Message-ID in the destination.</summary>
     private Task<IReadOnlyList<UidMapping>> TransferAsync(string mailbox, uint uidValidity, IReadOnlyList<uint> uids, string destination, bool move, CancellationToken cancellationToken) => RunAsync(async () =>
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
-        var target = await GetFolderAsync(destination, cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        var target = await GetFolderAsync(destination, cancellationToken).ConfigureAwait(false);
         var existing = await ExistingAsync(folder, uids, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0) return (IReadOnlyList<UidMapping>)[];
         if (move && string.Equals(target.FullName, folder.FullName, StringComparison.Ordinal))

@@ -16,7 +16,7 @@ internal sealed partial class ImapSession
 {
     public Task<MailboxState> GetStateAsync(string mailbox, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (HasQuickResync(client)) return await StateAsync(folder, cancellationToken).ConfigureAwait(false);
         return (await SnapshotAsync(folder, cancellationToken).ConfigureAwait(false)).State;
@@ -25,7 +25,7 @@ internal sealed partial class ImapSession
     public Task<MailboxChanges> GetChangesAsync(string mailbox, MailboxState since, int maxChanges, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         maxChanges = Math.Clamp(maxChanges, 1, 100_000);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (folder.UidValidity != since.UidValidity)
             throw new CannotCalculateChangesException("The mailbox was recreated (UIDVALIDITY changed); synchronize it again from scratch.");
@@ -34,6 +34,10 @@ internal sealed partial class ImapSession
             throw new CannotCalculateChangesException("The state carries no mod-sequence; synchronize again from scratch.");
 
         var current = await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+        if (since.HighestModSeq > current.HighestModSeq || since.UidNext > current.UidNext)
+            throw new CannotCalculateChangesException("The state is not one this mailbox has had; synchronize again from scratch.");
+        // Every change (flags, appends, expunges) raises HIGHESTMODSEQ under QRESYNC: equal means nothing happened.
+        if (current == since) return new MailboxChanges([], [], [], current, false);
         var destroyed = await VanishedSinceAsync(folder, since, cancellationToken).ConfigureAwait(false);
         var updated = await ChangedSinceAsync(folder, since, current, destroyed, cancellationToken).ConfigureAwait(false);
         var created = current.UidNext > since.UidNext
@@ -61,8 +65,11 @@ internal sealed partial class ImapSession
 
     private static bool HasQuickResync(ImapClient client) => client.Capabilities.HasFlag(ImapCapabilities.QuickResync);
 
-    internal static async Task<MailboxState> StateAsync(IMailFolder folder, CancellationToken cancellationToken)
+    /// <summary>UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ as the server has them now. For the selected mailbox a NOOP
+    /// comes first: servers answer STATUS from the session's view, which only moves forward at such sync points.</summary>
+    internal async Task<MailboxState> StateAsync(IMailFolder folder, CancellationToken cancellationToken)
     {
+        if (folder.IsOpen) await (await ClientAsync(folder.FullName, cancellationToken).ConfigureAwait(false)).NoOpAsync(cancellationToken).ConfigureAwait(false);
         var items = StatusItems.UidValidity | StatusItems.UidNext;
         if (folder.Supports(FolderFeature.ModSequences)) items |= StatusItems.HighestModSeq;
         await folder.StatusAsync(items, cancellationToken).ConfigureAwait(false);

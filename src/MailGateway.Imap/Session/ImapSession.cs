@@ -30,8 +30,9 @@ internal sealed partial class ImapSession : IImapSession
         return _connection ??= await _pool.BindAsync(_accountPool, _account, wantedPath, cancellationToken).ConfigureAwait(false);
     }
 
-    internal async ValueTask<ImapClient> ClientAsync(CancellationToken cancellationToken) =>
-        (await BindAsync(null, cancellationToken).ConfigureAwait(false)).Client;
+    /// <param name="wantedPath">The mailbox the operation will select, so the lease can bind to a connection that has it selected.</param>
+    internal async ValueTask<ImapClient> ClientAsync(string? wantedPath, CancellationToken cancellationToken) =>
+        (await BindAsync(wantedPath, cancellationToken).ConfigureAwait(false)).Client;
 
     /// <summary>Selects <paramref name="path"/> unless this connection already has it selected (with enough access).</summary>
     internal async Task<IMailFolder> EnsureSelectedAsync(string path, FolderAccess access, CancellationToken cancellationToken)
@@ -42,8 +43,8 @@ internal sealed partial class ImapSession : IImapSession
         if (connection.HasSelected(path, access, epoch)) return connection.SelectedFolder!;
         var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         connection.Unselected();
-        // Read-write unless asked otherwise only downgrades when the server says READ-ONLY; one select serves reads and writes.
-        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        // Always read-write (READ-ONLY only when the server says so): one selection serves reads and writes.
+        await MissingAsNotFound(path, () => folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken)).ConfigureAwait(false);
         connection.Selected(path, folder, epoch);
         return folder;
     }
@@ -51,13 +52,27 @@ internal sealed partial class ImapSession : IImapSession
     internal async Task<IMailFolder> GetFolderAsync(string path, CancellationToken cancellationToken)
     {
         MailboxPaths.Validate(path);
-        var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(path, cancellationToken).ConfigureAwait(false);
         if (string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase)) return client.Inbox;
         try
         {
             return await client.GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (FolderNotFoundException)
+        {
+            throw new MailboxNotFoundException(path);
+        }
+    }
+
+    /// <summary>Runs a command on a named mailbox, turning "no such mailbox" into <see cref="MailboxNotFoundException"/>
+    /// (MailKit's folder cache can outlive a mailbox another client deleted).</summary>
+    internal static async Task MissingAsNotFound(string path, Func<Task> command)
+    {
+        try
+        {
+            await command().ConfigureAwait(false);
+        }
+        catch (ImapCommandException ex) when (ImapErrors.IsMissingMailbox(ex))
         {
             throw new MailboxNotFoundException(path);
         }

@@ -68,7 +68,8 @@ internal sealed class CommandCountingLogger(ImapTelemetry telemetry) : IProtocol
                     _atStart = false;
                 }
                 if (newline < 0) return;
-                if (_head.Length > 0) onLine(_head.ToString().TrimEnd('\r'));
+                // Only lines that can be tagged (A00000001 ...) become strings: body data lines are skipped cheaply.
+                if (_head.Length > 2 && char.IsAsciiLetterUpper(_head[0]) && char.IsAsciiDigit(_head[1])) onLine(_head.ToString().TrimEnd('\r'));
                 _head.Clear();
                 _atStart = true;
                 data = data[(newline + 1)..];

@@ -1,6 +1,8 @@
+using MailGateway.Api.Events;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailKit;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGateway.IntegrationTests.Events;
 
@@ -11,7 +13,11 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _app = fixture.CreateApp(o => o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 5));
+        _app = fixture.CreateApp(o =>
+        {
+            o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 5);
+            o.Settings["Events:AccountCheckInterval"] = "00:00:00.500";
+        });
         return ValueTask.CompletedTask;
     }
 
@@ -66,6 +72,14 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
         Assert.Single(client.OfType("message.created"));
         Assert.Single(client.OfType("message.deleted"));
         Assert.Equal(client.All.Count, client.All.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+
+        // Meter MailGateway.Events on /metrics: events by type, active watchers, push latency.
+        using var anonymous = _app.CreateAnonymousClient();
+        var metrics = await anonymous.GetStringAsync("/metrics", ct);
+        Assert.Contains("mailgateway_events_published", metrics, StringComparison.Ordinal);
+        Assert.Contains("message.created", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_events_watchers_active", metrics, StringComparison.Ordinal);
+        Assert.Contains("mailgateway_events_push_latency", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,5 +102,25 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
 
         // Without a token the hub refuses the connection.
         await Assert.ThrowsAnyAsync<Exception>(() => EventClient.ConnectAsync(_app, "not-a-token", ct));
+    }
+
+    [Fact]
+    public async Task Removing_the_account_stops_its_watch()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = _app.CreateClient("events-owner-158");
+        var accountId = await _app.RegisterAccountAsync(http, "user158", ct);
+        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken("events-owner-158"), ct);
+        await client.SubscribeAsync(accountId, ct);
+        await client.WaitForAsync("account.connected");
+        var supervisor = _app.Services.GetRequiredService<WatchSupervisor>();
+        Assert.Contains(accountId, supervisor.Watching);
+
+        using var deleted = await http.DeleteAsync($"/api/v1/accounts/{accountId}", ct);
+        Assert.True(deleted.IsSuccessStatusCode);
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (supervisor.Watching.Contains(accountId) && DateTime.UtcNow < until) await Task.Delay(100, ct);
+        Assert.DoesNotContain(accountId, supervisor.Watching);
+        Assert.Empty(await _app.Services.GetRequiredService<ISyncStateStore>().GetAsync(accountId, ct));
     }
 }

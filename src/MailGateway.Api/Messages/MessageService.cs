@@ -1,0 +1,102 @@
+using MailGateway.Api.Changes;
+using MailGateway.Api.Hosting;
+using MailGateway.Imap;
+
+namespace MailGateway.Api.Messages;
+
+/// <summary>A list page plus what the HTTP layer needs for its ETag.</summary>
+public sealed record MessageListResult(MessageListDto Page, MailboxState State, ulong FilterHash);
+
+/// <summary>
+/// Message operations for one caller's account, shared by REST and GraphQL: checks ids and input,
+/// leases a session from the pool, calls the IMAP layer, maps to the API contracts.
+/// </summary>
+public sealed partial class MessageService(MailAccess access)
+{
+    public async Task<MessageListResult> ListAsync(Caller caller, string accountId, string mailboxId, MessageQuery filter,
+        string? cursor, CancellationToken cancellationToken)
+    {
+        var mailbox = Ids.Mailbox(mailboxId);
+        MessageQueryRules.Validate(filter);
+        var hash = MessageQueryRules.FilterHash(mailbox, filter);
+        MessageCursor? position = cursor is null ? null : MessageCursor.Parse(cursor, hash);
+
+        MessagePage page;
+        await using (var session = await access.OpenAsync(caller, accountId, cancellationToken))
+        {
+            page = await session.ListMessagesAsync(mailbox, filter with { BeforeUid = position?.BeforeUid }, cancellationToken);
+        }
+        if (position is { } p && p.UidValidity != page.State.UidValidity) throw MessageCursor.Expired();
+
+        var next = page.NextBeforeUid is { } before ? new MessageCursor(page.State.UidValidity, before, hash).Encode() : null;
+        var dto = new MessageListDto(page.Items.Select(m => m.ToDto()).ToList(), next, StateToken.Encode(mailbox, page.State));
+        return new MessageListResult(dto, page.State, hash);
+    }
+
+    /// <summary>The mailbox's current sync state (cheap: STATUS), for conditional requests.</summary>
+    public async Task<MailboxState> GetStateAsync(Caller caller, string accountId, string mailboxId, CancellationToken cancellationToken)
+    {
+        var mailbox = Ids.Mailbox(mailboxId);
+        await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
+        return await session.GetStateAsync(mailbox, cancellationToken);
+    }
+
+    public async Task<MessageDetailDto> GetAsync(Caller caller, string accountId, string messageId, bool rawHtml, CancellationToken cancellationToken)
+    {
+        var message = Ids.Message(messageId);
+        await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
+        var detail = await FreshView.RetryOnMissAsync(session, message,
+            () => session.GetMessageAsync(message, sanitizeHtml: !rawHtml, cancellationToken), _ => true, cancellationToken);
+        return detail.ToDto();
+    }
+
+    /// <summary>Opens the raw message; the caller owns the returned lease until it has written the body.</summary>
+    public Task<MessageDownload> OpenRawAsync(Caller caller, string accountId, string messageId, CancellationToken cancellationToken)
+    {
+        var message = Ids.Message(messageId);
+        return OpenDownloadAsync(caller, accountId, s => FreshView.RetryOnMissAsync(s, message,
+            () => s.OpenRawAsync(message, cancellationToken), _ => true, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Opens one decoded attachment; the caller owns the returned lease until it has written the body.</summary>
+    public Task<MessageDownload> OpenAttachmentAsync(Caller caller, string accountId, string messageId, string attachmentId,
+        CancellationToken cancellationToken)
+    {
+        var message = Ids.Message(messageId);
+        var part = Ids.Attachment(attachmentId);
+        return OpenDownloadAsync(caller, accountId, async s =>
+        {
+            try
+            {
+                return await FreshView.RetryOnMissAsync(s, message,
+                    () => s.OpenAttachmentAsync(message, part, cancellationToken), _ => true, cancellationToken);
+            }
+            catch (ImapOperationException) { throw MailApiException.AttachmentNotFound(); }
+        }, cancellationToken);
+    }
+
+    private async Task<MessageDownload> OpenDownloadAsync(Caller caller, string accountId,
+        Func<IImapSession, Task<PartDownload>> open, CancellationToken cancellationToken)
+    {
+        var session = await access.OpenAsync(caller, accountId, cancellationToken);
+        try
+        {
+            return new MessageDownload(session, await open(session));
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>A download with the session lease it streams from: dispose after writing the body.</summary>
+public sealed class MessageDownload(IAsyncDisposable lease, PartDownload part) : IAsyncDisposable
+{
+    private IAsyncDisposable? _lease = lease;
+
+    public PartDownload Part { get; } = part;
+
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _lease, null)?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

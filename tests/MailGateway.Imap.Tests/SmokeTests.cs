@@ -1,7 +1,0 @@
-namespace MailGateway.Imap.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}
