@@ -44,13 +44,20 @@ public sealed record AccountResponse(
         account.DisplayName,
         account.Email,
         new ImapSettingsResponse(account.Host, account.Port, SecurityName(account.Security), account.Username,
-            JsonNamingPolicy.CamelCase.ConvertName(account.Mechanism.ToString()), account.PinnedKeySha256),
+            MechanismName(account.Mechanism), account.PinnedKeySha256),
         account.Disabled ? "disabled" : JsonNamingPolicy.CamelCase.ConvertName(status.State.ToString()),
         account.Disabled ? null : status.LastError,
         account.Disabled ? account.UpdatedAt : status.Since,
         account.Disabled,
         account.CreatedAt,
         account.UpdatedAt);
+
+    public static string MechanismName(ImapAuthMechanism mechanism) => mechanism switch
+    {
+        ImapAuthMechanism.XOAuth2 => "xoauth2",
+        ImapAuthMechanism.OAuthBearer => "oauthbearer",
+        _ => "password",
+    };
 
     public static string SecurityName(ImapSecurity security) => security switch
     {
@@ -60,7 +67,7 @@ public sealed record AccountResponse(
     };
 }
 
-/// <param name="Auth"><c>password</c>, <c>xOAuth2</c> or <c>oAuthBearer</c>.</param>
+/// <param name="Auth"><c>password</c>, <c>xoauth2</c> or <c>oauthbearer</c>.</param>
 public sealed record ImapSettingsResponse(string Host, int Port, string Security, string Username, string Auth, string? PinnedKeySha256);
 
 /// <summary>One IMAP authentication attempt for an account (<c>GET /accounts/{id}/security-log</c>).</summary>

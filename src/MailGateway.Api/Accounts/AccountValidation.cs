@@ -81,9 +81,9 @@ internal static class AccountValidation
             case "oauthbearer": mechanism = ImapAuthMechanism.OAuthBearer; break;
             default: errors[field + ".mechanism"] = ["Must be xoauth2 or oauthbearer."]; break;
         }
-        if (string.IsNullOrEmpty(oauth.AccessToken))
-            errors[field + ".accessToken"] = ["Required."];
-        else if (oauth.AccessToken.Length > MaxSecretLength || (oauth.RefreshToken?.Length ?? 0) > MaxSecretLength)
+        if (string.IsNullOrEmpty(oauth.AccessToken) && string.IsNullOrEmpty(oauth.RefreshToken))
+            errors[field + ".accessToken"] = ["Give an access token, a refresh token (with Accounts:OAuth configured), or both."];
+        else if ((oauth.AccessToken?.Length ?? 0) > MaxSecretLength || (oauth.RefreshToken?.Length ?? 0) > MaxSecretLength)
             errors[field + ".accessToken"] = ["Too long."];
     }
 

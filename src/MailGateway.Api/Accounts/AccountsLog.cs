@@ -18,6 +18,9 @@ internal static partial class AccountsLog
     [LoggerMessage(2005, LogLevel.Information, "Account {AccountId}: connections reset on request", EventName = "AccountReset")]
     public static partial void Reset(ILogger logger, string accountId);
 
+    [LoggerMessage(2007, LogLevel.Information, "Account {AccountId}: OAuth access token refreshed", EventName = "OAuthTokenRefreshed")]
+    public static partial void TokenRefreshed(ILogger logger, string accountId);
+
     [LoggerMessage(2006, LogLevel.Warning, "Could not record a login outcome for account {AccountId}", EventName = "SecurityLogWriteFailed")]
     public static partial void SecurityLogWriteFailed(ILogger logger, Exception exception, string accountId);
 }

@@ -24,11 +24,13 @@ internal sealed class PendingCredentials
     }
 }
 
-/// <summary>A source of OAuth2 access tokens for XOAUTH2/OAUTHBEARER accounts. Sources are asked in registration order;
-/// the first non-null token wins; the access token stored with the account is the last resort.</summary>
-public interface IImapOAuthTokenSource
+/// <summary>A source of OAuth2 access tokens for XOAUTH2/OAUTHBEARER accounts (e.g. <see cref="RefreshTokenSource"/>).
+/// Sources are asked in registration order; the first non-null token wins; the access token stored with the account
+/// is the last resort.</summary>
+internal interface IImapOAuthTokenSource
 {
-    ValueTask<string?> GetAccessTokenAsync(Account account, bool forceRefresh, CancellationToken cancellationToken = default);
+    /// <returns>A token, or null when this source does not serve the account.</returns>
+    ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Answers the pool's "what is the secret for this account?" from the account store, decrypting the stored secret.
@@ -39,9 +41,9 @@ internal sealed class StoredCredentialProvider(
     public async ValueTask<ImapSecret> GetSecretAsync(ImapAccount account, bool forceRefresh, CancellationToken cancellationToken = default)
     {
         var secret = pending.Find(account.Id, account.CredentialStamp);
-        var stored = secret is null ? await store.GetAsync(account.Id, cancellationToken).ConfigureAwait(false) : null;
         if (secret is null)
         {
+            var stored = await store.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
             if (stored?.ProtectedSecret is null)
                 throw new ImapAuthenticationException("The account has no stored credentials.");
             try
@@ -59,13 +61,10 @@ internal sealed class StoredCredentialProvider(
             case ImapAuthMechanism.Password:
                 return new ImapSecret(secret.Password ?? throw new ImapAuthenticationException("The account has no stored password."));
             case ImapAuthMechanism.XOAuth2 or ImapAuthMechanism.OAuthBearer:
-                if (stored is not null)
+                foreach (var source in tokenSources)
                 {
-                    foreach (var source in tokenSources)
-                    {
-                        if (await source.GetAccessTokenAsync(stored, forceRefresh, cancellationToken).ConfigureAwait(false) is { } token)
-                            return new ImapSecret(token);
-                    }
+                    if (await source.GetAccessTokenAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false) is { } token)
+                        return new ImapSecret(token);
                 }
                 return new ImapSecret(secret.AccessToken ?? throw new ImapAuthenticationException("The account has no OAuth access token."));
             default:

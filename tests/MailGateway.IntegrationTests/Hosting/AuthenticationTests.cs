@@ -60,6 +60,8 @@ public class AuthenticationTests(MailEnvFixture fixture)
         using var create = await client.PostAsJsonAsync("/api/v1/accounts", fixture.App.AccountBody("user150"), _ct);
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
         Assert.Equal("insufficient_scope", await CodeOf(create));
+        // Denied requests are logged with the caller (never the token).
+        Assert.Contains(fixture.Logs.Lines, l => l.Contains("API request denied (insufficient_scope) for caller iss:mailgateway-dev/sub:auth-reader", StringComparison.Ordinal));
     }
 
     [Fact]
