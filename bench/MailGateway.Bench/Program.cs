@@ -1,1 +1,29 @@
-Console.WriteLine("bench");
+using System.Globalization;
+using MailGateway.Bench;
+
+// MailGateway benchmark: the gateway against direct MailKit on the same private Dovecot, in one run.
+// Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
+var options = BenchOptions.Parse(args);
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+
+var report = await Benchmarks.RunAllAsync(options, cts.Token);
+Console.WriteLine();
+Console.WriteLine(report);
+return 0;
+
+internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Warmup, bool Attachment, bool Push, int PushSamples)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Value(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+        var seconds = double.Parse(Value("--seconds") ?? "8", CultureInfo.InvariantCulture);
+        return new BenchOptions(
+            int.Parse(Value("--messages") ?? "2000", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(seconds),
+            TimeSpan.FromSeconds(Math.Max(1, seconds / 4)),
+            !args.Contains("--skip-attachment"),
+            !args.Contains("--skip-push"),
+            int.Parse(Value("--push-samples") ?? "200", CultureInfo.InvariantCulture));
+    }
+}

@@ -26,14 +26,20 @@ internal sealed partial class ImapSession
     {
         maxChanges = Math.Clamp(maxChanges, 1, 100_000);
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
-        var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-        if (folder.UidValidity != since.UidValidity)
-            throw new CannotCalculateChangesException("The mailbox was recreated (UIDVALIDITY changed); synchronize it again from scratch.");
-        if (!HasQuickResync(client)) return await SnapshotChangesAsync(folder, since, cancellationToken).ConfigureAwait(false);
+        if (!HasQuickResync(client))
+        {
+            var selected = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            if (selected.UidValidity != since.UidValidity) throw Recreated();
+            return await SnapshotChangesAsync(selected, since, cancellationToken).ConfigureAwait(false);
+        }
         if (since.HighestModSeq == 0 || since.UidNext == 0)
             throw new CannotCalculateChangesException("The state carries no mod-sequence; synchronize again from scratch.");
 
-        var current = await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+        // The QRESYNC re-select below replaces the selection anyway, so the state is read unselected: a server
+        // answers STATUS of the selected mailbox from the session's view, which misses a mailbox recreated by another client.
+        var folder = await GetFolderAsync(mailbox, cancellationToken).ConfigureAwait(false);
+        var current = await UnselectedStateAsync(client, folder, cancellationToken).ConfigureAwait(false);
+        if (current.UidValidity != since.UidValidity) throw Recreated();
         if (since.HighestModSeq > current.HighestModSeq || since.UidNext > current.UidNext)
             throw new CannotCalculateChangesException("The state is not one this mailbox has had; synchronize again from scratch.");
         // Every change (flags, appends, expunges) raises HIGHESTMODSEQ under QRESYNC: equal means nothing happened.
@@ -63,15 +69,31 @@ internal sealed partial class ImapSession
         return new MailboxChanges(created, updatedUids, destroyed, current, false);
     });
 
+    private static CannotCalculateChangesException Recreated() =>
+        new("The mailbox was recreated (UIDVALIDITY changed); synchronize it again from scratch.");
+
+    /// <summary>STATUS from outside the mailbox (UNSELECT first when it is selected), so the answer is the server's
+    /// current truth rather than this session's view of it.</summary>
+    private async Task<MailboxState> UnselectedStateAsync(ImapClient client, IMailFolder folder, CancellationToken cancellationToken)
+    {
+        if (!folder.IsOpen || !client.Capabilities.HasFlag(ImapCapabilities.Unselect))
+            return await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+        _connection?.Unselected();
+        await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+        return await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+    }
+
     private static bool HasQuickResync(ImapClient client) => client.Capabilities.HasFlag(ImapCapabilities.QuickResync);
 
     /// <summary>UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ as the server has them now. For the selected mailbox a NOOP
     /// comes first: servers answer STATUS from the session's view, which only moves forward at such sync points.</summary>
     internal async Task<MailboxState> StateAsync(IMailFolder folder, CancellationToken cancellationToken)
     {
-        if (folder.IsOpen) await (await ClientAsync(folder.FullName, cancellationToken).ConfigureAwait(false)).NoOpAsync(cancellationToken).ConfigureAwait(false);
+        var client = await ClientAsync(folder.FullName, cancellationToken).ConfigureAwait(false);
+        if (folder.IsOpen) await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
         var items = StatusItems.UidValidity | StatusItems.UidNext;
-        if (folder.Supports(FolderFeature.ModSequences)) items |= StatusItems.HighestModSeq;
+        // The server's capability, not the folder's: an unselected folder does not know it supports mod-sequences.
+        if (client.Capabilities.HasFlag(ImapCapabilities.CondStore) || folder.Supports(FolderFeature.ModSequences)) items |= StatusItems.HighestModSeq;
         await folder.StatusAsync(items, cancellationToken).ConfigureAwait(false);
         return new MailboxState(folder.UidValidity, folder.UidNext?.Id ?? 0, folder.HighestModSeq);
     }
@@ -79,7 +101,11 @@ internal sealed partial class ImapSession
     /// <summary>UIDs below since.UidNext expunged after since.HighestModSeq: SELECT ... (QRESYNC (v m 1:n)) answers VANISHED (EARLIER).</summary>
     private async Task<List<uint>> VanishedSinceAsync(IMailFolder folder, MailboxState since, CancellationToken cancellationToken)
     {
-        if (since.UidNext <= 1) return [];
+        if (since.UidNext <= 1)
+        {
+            await EnsureSelectedAsync(folder.FullName, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            return [];
+        }
         var vanished = new HashSet<uint>();
         void OnVanished(object? sender, MessagesVanishedEventArgs e)
         {

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MailGateway.Api.Messages;
+using MailGateway.Imap;
+using MailGateway.Testing;
+using MimeKit;
+
+namespace MailGateway.Bench;
+
+/// <summary>Runs every scenario in one process against one Dovecot and prints ratios gateway/direct.</summary>
+internal static class Benchmarks
+{
+    private const string User = "user1";
+
+    public static async Task<string> RunAllAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var report = new StringBuilder();
+        Log($"starting Dovecot + Redis, seeding {options.Messages} messages ...");
+        await using var env = await MailEnvironment.StartAsync(ct: cancellationToken);
+        await env.SeedAsync(User, options.Messages, cancellationToken);
+
+        var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        var settings = new Dictionary<string, string>
+        {
+            ["Authentication:Provider"] = "Development",
+            ["Authentication:Development:SigningKey"] = signingKey,
+            ["Imap:AllowPrivateNetworks"] = "true",
+            ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
+            ["Redis:Configuration"] = env.RedisConfiguration!,
+        };
+        Log("starting the gateway process ...");
+        await using var gateway = await GatewayProcess.StartAsync(RepoRoot(), settings, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        var idleRss = gateway.RssMiB();
+        report.AppendLine(CultureInfo.InvariantCulture, $"startup to healthy: {gateway.StartupTime.TotalSeconds:F2} s   idle RSS: {idleRss:F0} MiB");
+
+        using var client = new GatewayClient(gateway.BaseAddress, DevTokens.Create(signingKey, "bench-user"));
+        var accountId = await client.RegisterAccountAsync(env, User, cancellationToken);
+        await using var direct = await DirectImap.OpenAsync(env, User, 16, cancellationToken);
+        var marker = await direct.FindMarkerAsync("body-50k", cancellationToken);
+        var pageUrl = $"api/v1/accounts/{accountId}/mailboxes/{ResourceIds.Mailbox("INBOX")}/messages?limit=50";
+        var messageUrl = $"api/v1/accounts/{accountId}/messages/{ResourceIds.Message(new MessageRef("INBOX", direct.UidValidity, marker.Id))}";
+
+        var loginsBefore = env.CountLogins(User);
+        var rows = new List<(RunStats Direct, RunStats Gateway)>();
+        foreach (var concurrency in new[] { 1, 16 })
+        {
+            rows.Add(await PairAsync($"50-message page", concurrency, options,
+                (w, ct) => direct.PageAsync(w, ct), (_, ct) => client.GetAsync(pageUrl, ct), cancellationToken));
+            rows.Add(await PairAsync($"one 50 KB message", concurrency, options,
+                (w, ct) => direct.MessageAsync(w, marker, ct), (_, ct) => client.GetAsync(messageUrl, ct), cancellationToken));
+        }
+        var gatewayRequests = rows.Sum(r => r.Gateway.Requests);
+        var logins = env.CountLogins(User) - loginsBefore;
+
+        report.AppendLine();
+        report.AppendLine("| work | clients | direct MailKit req/s | gateway req/s | gateway/direct throughput | direct p50 / p99 ms | gateway p50 / p99 ms | gateway/direct p50 |");
+        report.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var (d, g) in rows)
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"| {d.Name} | {d.Concurrency} | {d.RequestsPerSecond:F0} | {g.RequestsPerSecond:F0} | {g.RequestsPerSecond / d.RequestsPerSecond:F2} | {d.P50Ms:F1} / {d.P99Ms:F1} | {g.P50Ms:F1} / {g.P99Ms:F1} | {g.P50Ms / d.P50Ms:F2} |");
+        report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture, $"IMAP logins during {gatewayRequests} measured gateway requests (+ warm-ups): {logins} (pool size per account: 3)");
+        report.AppendLine(CultureInfo.InvariantCulture, $"errors: direct {rows.Sum(r => r.Direct.Errors)}, gateway {rows.Sum(r => r.Gateway.Errors)}");
+
+        if (options.Attachment)
+            report.AppendLine(await AttachmentAsync(env, gateway, client, accountId, cancellationToken));
+        if (options.Push)
+            report.AppendLine(await PushBenchmark.RunAsync(env, gateway, client, accountId, options.PushSamples, cancellationToken));
+        return report.ToString();
+    }
+
+    private static async Task<(RunStats, RunStats)> PairAsync(string name, int concurrency, BenchOptions options,
+        Func<int, CancellationToken, Task> direct, Func<int, CancellationToken, Task> gateway, CancellationToken cancellationToken)
+    {
+        Log($"{name}, {concurrency} client(s): direct ...");
+        var d = await LoadRunner.RunAsync(name, concurrency, options.Warmup, options.Duration, direct, cancellationToken);
+        Log($"{name}, {concurrency} client(s): gateway ...");
+        var g = await LoadRunner.RunAsync(name, concurrency, options.Warmup, options.Duration, gateway, cancellationToken);
+        return (d, g);
+    }
+
+    /// <summary>Downloads a 25 MB attachment through the gateway and reports how much its peak RSS grew.</summary>
+    private static async Task<string> AttachmentAsync(MailEnvironment env, GatewayProcess gateway, GatewayClient client, string accountId, CancellationToken cancellationToken)
+    {
+        Log("25 MB attachment download ...");
+        var content = RandomNumberGenerator.GetBytes(25 * 1024 * 1024);
+        var body = new BodyBuilder { TextBody = "25 MB attachment" };
+        body.Attachments.Add("big.bin", content, new ContentType("application", "octet-stream"));
+        var message = new MimeMessage { Subject = "bench large attachment", Body = body.ToMessageBody() };
+        message.From.Add(new MailboxAddress("Bench", "bench@example.test"));
+        message.To.Add(new MailboxAddress("User", $"{User}@example.test"));
+        var uid = await env.AppendAsync(User, "INBOX", message, cancellationToken);
+
+        await using var direct = await DirectImap.OpenAsync(env, User, 1, cancellationToken);
+        var messageId = ResourceIds.Message(new MessageRef("INBOX", direct.UidValidity, uid));
+        using var detail = System.Text.Json.JsonDocument.Parse(await client.Http.GetStringAsync($"api/v1/accounts/{accountId}/messages/{messageId}", cancellationToken));
+        var attachmentId = detail.RootElement.GetProperty("attachments")[0].GetProperty("id").GetString();
+
+        GC.Collect();
+        await Task.Delay(500, cancellationToken);
+        var before = gateway.RssMiB();
+        gateway.ResetPeakRss();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await client.GetAsync($"api/v1/accounts/{accountId}/messages/{messageId}/attachments/{attachmentId}", cancellationToken);
+        var seconds = started.Elapsed.TotalSeconds;
+        var peak = gateway.PeakRssMiB();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"25 MB attachment: {seconds:F2} s ({25 / seconds:F0} MB/s), gateway RSS {before:F0} MiB before, peak {peak:F0} MiB during: growth {peak - before:F1} MiB");
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;
+        throw new InvalidOperationException("run the benchmark from inside the repository");
+    }
+
+    public static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
+}
