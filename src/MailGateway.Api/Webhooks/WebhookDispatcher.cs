@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Webhooks;
@@ -11,7 +10,6 @@ internal sealed partial class WebhookDispatcher(
     IWebhookQueue queue, IWebhookStore store, WebhookSender sender, WebhookSecrets secrets, WebhookWakeup wakeup,
     WebhookMetrics metrics, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     // Cancels attempts in flight only when the host's shutdown deadline passes; stopping itself just ends claiming.
     private readonly CancellationTokenSource _abort = new();
     private DateTimeOffset _nextDepthRefresh;
@@ -44,8 +42,8 @@ internal sealed partial class WebhookDispatcher(
                     continue;
                 }
                 await RefreshDepthAsync(force: false, stoppingToken).ConfigureAwait(false);
-                var id = claim.Delivery.Id;
-                _inFlight[id] = Task.Run(async () =>
+                // Each attempt holds one slot until it is done; the pump never waits for an endpoint.
+                _ = Task.Run(async () =>
                 {
                     try
                     {
@@ -53,7 +51,6 @@ internal sealed partial class WebhookDispatcher(
                     }
                     finally
                     {
-                        _inFlight.TryRemove(id, out _);
                         slots.Release();
                         wakeup.Wake();
                     }
@@ -64,7 +61,9 @@ internal sealed partial class WebhookDispatcher(
         {
             // stopping
         }
-        await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
+        // Drain: every slot back means every attempt in flight has finished (or was handed back at the deadline).
+        for (var i = 0; i < Options.MaxConcurrency; i++)
+            await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Stops claiming at once; attempts in flight finish (each within Webhooks:Timeout) unless the host's

@@ -120,6 +120,46 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
         Assert.True(slow.Received.Count <= 1, "the slow endpoint gets one delivery at a time");
     }
 
+    [Fact]
+    public async Task Redirects_are_not_followed_and_a_slow_answer_times_out()
+    {
+        await using var gateway = new WebhookGateway(fixture, Database,
+            new Dictionary<string, string?> { ["Webhooks:Timeout"] = "00:00:01" });
+        using var client = gateway.ClientFor("wh-redirect-user");
+        var accountId = await gateway.AddAccountAsync("wh-redirect-user", "user176");
+        var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
+        var id = created.GetProperty("id").GetString()!;
+        _receiver.Trust(created.GetProperty("secret").GetString()!);
+        _receiver.Script(302);
+        _receiver.ResponseDelay = TimeSpan.Zero;
+
+        await gateway.PublishAsync(WebhookGateway.Event(accountId));
+        await _receiver.WaitForAsync(2, Wait);                          // 302, then the scheduled retry answered 200
+        Assert.DoesNotContain(_receiver.Received, r => r.Query?.Contains("redirected", StringComparison.Ordinal) == true);
+        var log = await WaitForStateAsync(client, id, "succeeded");
+        var first = log.GetProperty("attempts")[0];
+        Assert.Equal(302, first.GetProperty("statusCode").GetInt32());
+        Assert.Contains("redirects are not followed", first.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        _receiver.ResponseDelay = TimeSpan.FromSeconds(1.5);           // longer than Webhooks:Timeout
+        await gateway.PublishAsync(WebhookGateway.Event(accountId, MailEventTypes.MessageDeleted));
+        var until = DateTime.UtcNow + Wait;
+        while (_receiver.StartedIds.Count < 3 && DateTime.UtcNow < until)   // the slow attempt arrived (and was given up)
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        _receiver.ResponseDelay = TimeSpan.Zero;
+        JsonElement timedOut;
+        do
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            timedOut = (await WebhookGateway.GetJsonAsync(client, $"/api/v1/webhooks/{id}/deliveries")).GetProperty("items")[0];
+        }
+        while (timedOut.GetProperty("state").GetString() != "succeeded" && DateTime.UtcNow < until);
+        var slow = timedOut.GetProperty("attempts")[0];
+        Assert.False(slow.TryGetProperty("statusCode", out var code) && code.ValueKind != JsonValueKind.Null);
+        Assert.StartsWith("No answer within", slow.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("succeeded", timedOut.GetProperty("state").GetString());
+    }
+
     internal static async Task<JsonElement> WaitForStateAsync(HttpClient client, string webhookId, string state)
     {
         var until = DateTime.UtcNow + Wait;

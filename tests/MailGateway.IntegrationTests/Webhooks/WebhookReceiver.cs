@@ -14,7 +14,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 /// <summary>One request as the receiver saw it.</summary>
 public sealed record ReceivedWebhook(
     string? Id, string? Timestamp, string? Signature, string Body, bool Verified, int AnsweredStatus,
-    string? UserAgent, string? ContentType, DateTimeOffset ReceivedAt)
+    string? UserAgent, string? ContentType, DateTimeOffset ReceivedAt, string? Query = null)
 {
     public JsonElement Event => JsonDocument.Parse(Body).RootElement;
     public string? Type => Event.TryGetProperty("type", out var t) ? t.GetString() : null;
@@ -113,10 +113,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var status = !verified ? 401 : _script.TryDequeue(out var scripted) ? scripted : 200;
         if (ResponseDelay > TimeSpan.Zero)
             await Task.Delay(ResponseDelay, request.HttpContext.RequestAborted);
+        if (status is >= 300 and < 400)
+            request.HttpContext.Response.Headers.Location = Url + "?redirected=1";   // a sender that follows would come back here
         lock (_received)
         {
             _received.Add(new ReceivedWebhook(id, timestamp, signature, body, verified, status,
-                request.Headers.UserAgent.ToString(), request.ContentType, DateTimeOffset.UtcNow));
+                request.Headers.UserAgent.ToString(), request.ContentType, DateTimeOffset.UtcNow, request.QueryString.Value));
         }
         _arrived.Release();
         return Results.StatusCode(status);
