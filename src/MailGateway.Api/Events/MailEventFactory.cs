@@ -14,7 +14,7 @@ public static class MailEventFactory
     {
         MailboxChange.MessagesAdded a => a.Messages.Select(m => Make(
             MailEventTypes.MessageCreated, accountId, now,
-            new MessageCreatedData(ResourceIds.Mailbox(a.Mailbox), a.Mailbox, ResourceIds.Message(m.Ref), m.Uid, EventMessageSummary.Create(m)),
+            new MessageCreatedData(ResourceIds.Mailbox(a.Mailbox), a.Mailbox, ResourceIds.Message(m.Ref), m.Uid, m.ToDto()),
             a.Mailbox, U(a.UidValidity), U(m.Uid))),
         MailboxChange.FlagsChanged f => [Updated(accountId, f, now)],
         MailboxChange.MessagesExpunged e => e.Uids.Select(uid => Make(

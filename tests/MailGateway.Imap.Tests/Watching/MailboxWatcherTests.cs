@@ -21,7 +21,7 @@ public sealed class MailboxWatcherTests(WatchEnvFixture fixture) : IClassFixture
     [Fact]
     public async Task Reports_new_mail_flag_changes_and_expunges_with_notify()
     {
-        const string user = "user181";
+        const string user = "user191";
         await using var services = fixture.CreateServices();
         var watcher = services.GetRequiredService<IMailboxWatcher>();
         await using var watch = new WatchRecorder(watcher, fixture.Account(user), new Dictionary<string, MailboxState>());
@@ -59,7 +59,7 @@ public sealed class MailboxWatcherTests(WatchEnvFixture fixture) : IClassFixture
     [Fact]
     public async Task Reports_mailboxes_created_renamed_and_deleted()
     {
-        const string user = "user182";
+        const string user = "user192";
         await using var services = fixture.CreateServices();
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(user), new Dictionary<string, MailboxState>());
         await watch.WaitForAsync<MailboxChange.Connected>();
@@ -81,7 +81,7 @@ public sealed class MailboxWatcherTests(WatchEnvFixture fixture) : IClassFixture
     [Fact]
     public async Task Falls_back_to_idle_and_a_status_sweep_without_notify()
     {
-        const string user = "user183";
+        const string user = "user193";
         await using var services = fixture.CreateServices(useNotify: false, pollInterval: TimeSpan.FromSeconds(1));
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(user), new Dictionary<string, MailboxState>());
         Assert.False((await watch.WaitForAsync<MailboxChange.Connected>()).UsesNotify);
@@ -97,7 +97,7 @@ public sealed class MailboxWatcherTests(WatchEnvFixture fixture) : IClassFixture
     [Fact]
     public async Task Catches_up_from_known_state_exactly_once()
     {
-        const string user = "user184";
+        const string user = "user194";
         var ct = TestContext.Current.CancellationToken;
         await using var services = fixture.CreateServices();
         var watcher = services.GetRequiredService<IMailboxWatcher>();

@@ -23,10 +23,10 @@ public sealed class DemoPageE2ETests(MailEnvFixture fixture)
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)
             .Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
 
-        const string owner = "events-owner-155";
+        const string owner = "events-owner-165";
         using var http = new HttpClient { BaseAddress = new Uri(address) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", app.CreateToken(owner));
-        var accountId = await app.RegisterAccountAsync(http, "user155", ct);
+        var accountId = await app.RegisterAccountAsync(http, "user165", ct);
         var token = app.CreateToken(owner);
 
         var logStart = fixture.Logs.Count;
@@ -61,13 +61,13 @@ public sealed class DemoPageE2ETests(MailEnvFixture fixture)
                 Assert.Fail($"the page did not get ready: {string.Join('\n', output)}\n{await stderr}");
 
             var appendStarted = DateTimeOffset.UtcNow;
-            var uid = await fixture.Env.AppendAsync("user155", "INBOX", TestMail.Create(subject), ct);
+            var uid = await fixture.Env.AppendAsync("user165", "INBOX", TestMail.Create(subject), ct);
             var appended = $"appended uid {uid} at {appendStarted:HH:mm:ss.fff} in {(DateTimeOffset.UtcNow - appendStarted).TotalMilliseconds} ms";
             var rest = await node.StandardOutput.ReadToEndAsync(timeout.Token);
             await node.WaitForExitAsync(timeout.Token);
             Assert.True(node.ExitCode == 0, $"the page did not show the message ({appended}; {string.Join(' ', output)}): {rest}\n{await stderr}\n" +
                 string.Join('\n', fixture.Logs.Since(logStart).Where(l => l.Contains("Watch", StringComparison.Ordinal) || l.Contains("Events", StringComparison.Ordinal))) + "\nDOVECOT:\n" +
-                string.Join('\n', fixture.Env.ReadLogLines().Where(l => l.Contains("user155", StringComparison.Ordinal)).TakeLast(30)));
+                string.Join('\n', fixture.Env.ReadLogLines().Where(l => l.Contains("user165", StringComparison.Ordinal)).TakeLast(30)));
             Assert.Contains("FOUND", rest, StringComparison.Ordinal);
             Assert.Contains(subject, rest, StringComparison.Ordinal); // the markup came through as text
         }

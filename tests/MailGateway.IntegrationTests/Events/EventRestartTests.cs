@@ -5,8 +5,8 @@ namespace MailGateway.IntegrationTests.Events;
 /// <summary>Mail that arrives while no gateway runs is announced after the restart, exactly once.</summary>
 public sealed class EventRestartTests(MailEnvFixture fixture)
 {
-    private const string User = "user153";
-    private const string Owner = "events-owner-153";
+    private const string User = "user163";
+    private const string Owner = "events-owner-163";
 
     private GatewayApp Create(string signingKey) => fixture.CreateApp(o =>
     {

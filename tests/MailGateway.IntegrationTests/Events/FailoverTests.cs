@@ -9,8 +9,8 @@ namespace MailGateway.IntegrationTests.Events;
 /// after the lease TTL, catches up from the persisted sync state, and no event is lost or repeated.</summary>
 public sealed class FailoverTests(MailEnvFixture fixture)
 {
-    private const string User = "user156";
-    private const string Owner = "events-owner-156";
+    private const string User = "user166";
+    private const string Owner = "events-owner-166";
 
     [Fact]
     public async Task Killing_the_watching_instance_moves_the_watch_and_loses_no_event()

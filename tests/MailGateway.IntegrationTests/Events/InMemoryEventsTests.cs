@@ -10,12 +10,12 @@ public sealed class InMemoryEventsTests(MailEnvFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var app = fixture.CreateApp(o => o.UseRedis = false);
-        using var http = app.CreateClient("events-owner-157");
-        var accountId = await app.RegisterAccountAsync(http, "user157", ct);
-        await using var client = await EventClient.ConnectAsync(app, app.CreateToken("events-owner-157"), ct);
+        using var http = app.CreateClient("events-owner-167");
+        var accountId = await app.RegisterAccountAsync(http, "user167", ct);
+        await using var client = await EventClient.ConnectAsync(app, app.CreateToken("events-owner-167"), ct);
         await client.SubscribeAsync(accountId, ct);
         await client.WaitForAsync("account.connected");
-        await fixture.Env.AppendAsync("user157", "Archive", TestMail.Create("In memory, other mailbox"), ct);
+        await fixture.Env.AppendAsync("user167", "Archive", TestMail.Create("In memory, other mailbox"), ct);
         var created = await client.WaitForAsync("message.created");
         Assert.Equal("Archive", created.GetProperty("data").GetProperty("mailboxPath").GetString());
         Assert.Equal("In memory, other mailbox", EventClient.Subject(created));

@@ -27,10 +27,10 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
     public async Task New_mail_flag_changes_and_expunges_reach_the_subscriber()
     {
         var ct = TestContext.Current.CancellationToken;
-        const string user = "user151";
-        using var http = _app.CreateClient("events-owner-151");
+        const string user = "user161";
+        using var http = _app.CreateClient("events-owner-161");
         var accountId = await _app.RegisterAccountAsync(http, user, ct);
-        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken("events-owner-151"), ct);
+        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken("events-owner-161"), ct);
         await client.SubscribeAsync(accountId, ct);
         await client.WaitForAsync("account.connected");
 
@@ -86,8 +86,8 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
     public async Task Cannot_subscribe_to_someone_elses_account()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var ownerHttp = _app.CreateClient("events-owner-152");
-        var accountId = await _app.RegisterAccountAsync(ownerHttp, "user152", ct);
+        using var ownerHttp = _app.CreateClient("events-owner-162");
+        var accountId = await _app.RegisterAccountAsync(ownerHttp, "user162", ct);
 
         await using var intruder = await EventClient.ConnectAsync(_app, _app.CreateToken("events-intruder-152"), ct);
         var foreign = await Assert.ThrowsAsync<HubException>(() => intruder.SubscribeAsync(accountId, ct));
@@ -96,7 +96,7 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
         Assert.Equal(missing.Message, foreign.Message);
         Assert.DoesNotContain(accountId, foreign.Message, StringComparison.Ordinal);
 
-        await fixture.Env.AppendAsync("user152", "INBOX", TestMail.Create("Not for the intruder"), ct);
+        await fixture.Env.AppendAsync("user162", "INBOX", TestMail.Create("Not for the intruder"), ct);
         await Task.Delay(1500, ct);
         Assert.Empty(intruder.All);
 
@@ -108,9 +108,9 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
     public async Task Removing_the_account_stops_its_watch()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var http = _app.CreateClient("events-owner-158");
-        var accountId = await _app.RegisterAccountAsync(http, "user158", ct);
-        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken("events-owner-158"), ct);
+        using var http = _app.CreateClient("events-owner-168");
+        var accountId = await _app.RegisterAccountAsync(http, "user168", ct);
+        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken("events-owner-168"), ct);
         await client.SubscribeAsync(accountId, ct);
         await client.WaitForAsync("account.connected");
         var supervisor = _app.Services.GetRequiredService<WatchSupervisor>();

@@ -7,8 +7,8 @@ namespace MailGateway.IntegrationTests.Events;
 /// <summary>Two gateways on one Redis: one watch per account, each event once per client, failover without loss.</summary>
 public sealed class MultiInstanceTests(MailEnvFixture fixture)
 {
-    private const string User = "user154";
-    private const string Owner = "events-owner-154";
+    private const string User = "user164";
+    private const string Owner = "events-owner-164";
 
     private GatewayApp Create(string signingKey) => fixture.CreateApp(o =>
     {

@@ -121,7 +121,7 @@
         if (data.mailboxPath === inboxPath) loadInbox(subscribedAccount).catch((e) => setStatus(e.message, true));
         break;
       case "account.connected":
-        setStatus("Live: watching the mailbox.");
+        if (!statusLine.classList.contains("error")) setStatus("Live: watching the mailbox.");
         break;
       case "account.disconnected":
       case "account.authFailed":
