@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace MailGateway.Api.Events;
 
 /// <summary>Meter <c>MailGateway.Events</c>: events published by type, active watchers, push latency.</summary>
-internal sealed class EventsTelemetry : IDisposable
+internal sealed class EventsTelemetry
 {
     public const string MeterName = "MailGateway.Events";
 
@@ -30,6 +30,4 @@ internal sealed class EventsTelemetry : IDisposable
     public void WatcherStopped() => _watchers.Add(-1);
     public void PushLatency(long observedTimestamp, string type) =>
         _latency.Record(Stopwatch.GetElapsedTime(observedTimestamp).TotalMilliseconds, new KeyValuePair<string, object?>("type", type));
-
-    public void Dispose() => _meter.Dispose();
 }

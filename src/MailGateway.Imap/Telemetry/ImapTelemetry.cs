@@ -5,7 +5,7 @@ namespace MailGateway.Imap;
 
 /// <summary>Metrics of the IMAP layer (Meter <c>MailGateway.Imap</c>). <see cref="CommandCount"/> is the running
 /// total of IMAP commands this instance sent, read by tests that assert a bounded number of commands.</summary>
-public sealed class ImapTelemetry : IDisposable
+public sealed class ImapTelemetry
 {
     public const string MeterName = "MailGateway.Imap";
 
@@ -66,6 +66,4 @@ public sealed class ImapTelemetry : IDisposable
     internal void ConnectionClosed() => Interlocked.Decrement(ref _connectionsOpen);
 
     internal static TimeSpan Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp);
-
-    public void Dispose() => _meter.Dispose();
 }

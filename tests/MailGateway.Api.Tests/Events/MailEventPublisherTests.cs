@@ -33,7 +33,7 @@ public sealed class MailEventPublisherTests
         var failing = new RecordingSink(EventDelivery.Once, fail: true);
         var everywhere = new RecordingSink(EventDelivery.EveryInstance);
         IMailEventSink[] sinks = [failing, once, everywhere];
-        using var telemetry = new EventsTelemetry(new Meters());
+        var telemetry = new EventsTelemetry(new Meters());
         var dispatcher = new LocalEventDispatcher(sinks, NullLogger<LocalEventDispatcher>.Instance);
         var publisher = new MailEventPublisher(sinks, new InMemoryEventDeduplicator(), new InMemoryEventTransport(dispatcher), telemetry,
             NullLogger<MailEventPublisher>.Instance);

@@ -16,7 +16,7 @@ public sealed class TelemetryTests
     [Fact]
     public void Tagged_client_lines_count_as_commands_even_split_across_writes()
     {
-        using var telemetry = Create();
+        var telemetry = Create();
         using var logger = new CommandCountingLogger(telemetry);
         void Client(string s) { var b = Encoding.ASCII.GetBytes(s); logger.LogClient(b, 0, b.Length); }
         void Server(string s) { var b = Encoding.ASCII.GetBytes(s); logger.LogServer(b, 0, b.Length); }
@@ -35,7 +35,7 @@ public sealed class TelemetryTests
     [Fact]
     public void Server_responses_never_leak_into_counts()
     {
-        using var telemetry = Create();
+        var telemetry = Create();
         using var logger = new CommandCountingLogger(telemetry);
         var data = Encoding.ASCII.GetBytes("* OK [CAPABILITY IMAP4rev1] ready\r\nA00000009 NO nope\r\n");
         logger.LogServer(data, 0, data.Length);
