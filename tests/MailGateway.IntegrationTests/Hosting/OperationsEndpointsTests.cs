@@ -45,9 +45,16 @@ public class OperationsEndpointsTests(MailEnvFixture fixture)
         using var client = fixture.App.CreateAnonymousClient();
         // One request first so the ASP.NET Core instruments have a value to export.
         (await client.GetAsync("/health/live", _ct)).Dispose();
-        using var response = await client.GetAsync("/metrics", _ct);
-        var body = await response.Content.ReadAsStringAsync(_ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The request duration is recorded after the response is sent, and the exporter caches a scrape for a
+        // moment (other tests scrape the same app): look again briefly.
+        var body = "";
+        for (var attempt = 0; attempt < 20 && !body.Contains("http_server_request_duration"); attempt++)
+        {
+            await Task.Delay(attempt * 50, _ct);
+            using var response = await client.GetAsync("/metrics", _ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            body = await response.Content.ReadAsStringAsync(_ct);
+        }
         Assert.True(body.Contains("http_server_request_duration"), string.Join("\n", body.Split('\n').Where(l => l.StartsWith("# TYPE"))));
         Assert.Contains("# TYPE", body);
     }
