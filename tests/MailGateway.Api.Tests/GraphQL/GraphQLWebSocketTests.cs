@@ -5,6 +5,8 @@ using MailGateway.Api.Hosting;
 using MailGateway.Imap;
 using Microsoft.Extensions.DependencyInjection;
 
+using MailGateway.Tests.Shared;
+
 namespace MailGateway.Api.Tests.GraphQL;
 
 /// <summary>The graphql-transport-ws protocol on /graphql: handshake, ping/pong, operations and close codes.</summary>

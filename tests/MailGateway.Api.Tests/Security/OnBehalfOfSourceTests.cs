@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Web;
 
+using MailGateway.Tests.Shared;
+
 namespace MailGateway.Api.Tests.Security;
 
 public class OnBehalfOfSourceTests

@@ -2,6 +2,8 @@ using System.Text.Json;
 using MailGateway.IntegrationTests.Infrastructure;
 using MimeKit;
 
+using MailGateway.Tests.Shared;
+
 namespace MailGateway.IntegrationTests.GraphQL;
 
 /// <summary>Subscription.mailEvents over graphql-transport-ws, fed by the one event pipeline watching Dovecot.</summary>

@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Web;
 
+using MailGateway.Tests.Shared;
+
 namespace MailGateway.IntegrationTests.Security;
 
 /// <summary>

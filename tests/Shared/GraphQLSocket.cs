@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace MailGateway.IntegrationTests.GraphQL;
+namespace MailGateway.Tests.Shared;
 
 /// <summary>A minimal graphql-transport-ws client over TestServer's WebSocket.</summary>
 public sealed class GraphQLSocket : IAsyncDisposable

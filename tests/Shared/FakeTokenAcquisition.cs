@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Web;
 
-namespace MailGateway.Api.Tests.Security;
+namespace MailGateway.Tests.Shared;
 
 /// <summary>Stands in for Microsoft.Identity.Web's token acquisition (no Entra ID here): records every request and
 /// allocates a long-running session key the way Identity.Web does for <c>LongRunningWebApiSessionKeyAuto</c>.</summary>
