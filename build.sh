@@ -25,12 +25,24 @@ if [[ -f demo-ui/package.json ]]; then
   MG_APT_PACKAGES+=(nodejs npm chromium)
 fi
 
+# The command a package provides, to notice a tool installed some other way.
+package_command() {
+  case "$1" in
+    dovecot-imapd) echo dovecot ;;
+    nodejs) echo node ;;
+    *) echo "$1" ;;
+  esac
+}
+
 ensure_packages() {
   [[ "${MG_SKIP_PACKAGES:-0}" == 1 ]] && return 0
   command -v dpkg-query >/dev/null 2>&1 || return 0
   local missing=() pkg
   for pkg in "${MG_APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && continue
+    # Present from elsewhere (e.g. Node.js with its own npm): don't ask apt, whose npm would conflict.
+    command -v "$(package_command "$pkg")" >/dev/null 2>&1 && continue
+    missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0
   if [[ "$(id -u)" != 0 ]]; then
