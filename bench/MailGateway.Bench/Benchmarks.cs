@@ -52,6 +52,8 @@ internal static class Benchmarks
             rows.Add(await PairAsync($"one 50 KB message", concurrency, options,
                 (w, ct) => direct.MessageAsync(w, marker, ct), (_, ct) => client.GetAsync(messageUrl, ct), cancellationToken));
         }
+        var overhead = await LoadRunner.RunAsync("account, no IMAP", 1, options.Warmup, options.Duration,
+            (_, ct) => client.GetAsync($"api/v1/accounts/{accountId}", ct), cancellationToken);
         var gatewayRequests = rows.Sum(r => r.Gateway.Requests);
         var logins = env.CountLogins(User) - loginsBefore;
 
@@ -62,6 +64,9 @@ internal static class Benchmarks
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"| {d.Name} | {d.Concurrency} | {d.RequestsPerSecond:F0} | {g.RequestsPerSecond:F0} | {g.RequestsPerSecond / d.RequestsPerSecond:F2} | {d.P50Ms:F1} / {d.P99Ms:F1} | {g.P50Ms:F1} / {g.P99Ms:F1} | {g.P50Ms / d.P50Ms:F2} |");
         report.AppendLine();
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"where a gateway request's time goes: HTTP + auth + account lookup (GET /accounts/{{id}}, no IMAP) p50 {overhead.P50Ms:F1} ms; " +
+            $"mean IMAP command time {await CommandTimesAsync(client, cancellationToken)}");
         report.AppendLine(CultureInfo.InvariantCulture, $"IMAP logins during {gatewayRequests} measured gateway requests (+ warm-ups): {logins} (pool size per account: 3)");
         report.AppendLine(CultureInfo.InvariantCulture, $"errors: direct {rows.Sum(r => r.Direct.Errors)}, gateway {rows.Sum(r => r.Gateway.Errors)}");
 
@@ -109,6 +114,21 @@ internal static class Benchmarks
         var peak = gateway.PeakRssMiB();
         return string.Create(CultureInfo.InvariantCulture,
             $"25 MB attachment: {seconds:F2} s ({25 / seconds:F0} MB/s), gateway RSS {before:F0} MiB before, peak {peak:F0} MiB during: growth {peak - before:F1} MiB");
+    }
+
+    /// <summary>Mean duration per IMAP command the gateway sent, from its own /metrics.</summary>
+    private static async Task<string> CommandTimesAsync(GatewayClient client, CancellationToken cancellationToken)
+    {
+        var metrics = await client.Http.GetStringAsync("metrics", cancellationToken);
+        double Read(string series, string command) => metrics.Split('\n')
+            .Where(l => l.StartsWith(series, StringComparison.Ordinal) && l.Contains($"command=\"{command}\"", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return string.Join(", ", new[] { "NOOP", "STATUS", "FETCH", "UID FETCH" }.Select(command =>
+        {
+            var count = Read("mailgateway_imap_command_duration_seconds_count", command);
+            return count == 0 ? null : string.Create(CultureInfo.InvariantCulture,
+                $"{command} {Read("mailgateway_imap_command_duration_seconds_sum", command) / count * 1000:F2} ms");
+        }).Where(s => s is not null));
     }
 
     private static string RepoRoot()
