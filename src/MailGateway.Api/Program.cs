@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayHosting();   // auth, problem details, health, metrics, OpenAPI, Redis, Data Protection, IMAP pool
 builder.AddAccounts();
+builder.AddImapOAuth();        // OAuth2 to IMAP: refresh-token clients and on-behalf-of tokens
 builder.AddMessages();
 builder.AddMailEvents();
 builder.AddWebhooks();

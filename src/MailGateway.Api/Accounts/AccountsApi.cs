@@ -36,7 +36,6 @@ internal static partial class AccountsApi
             services.AddSingleton<IImapOAuthTokenSource, RefreshTokenSource>();
         }
         services.AddSingleton<IImapLoginObserver, ImapLoginObserver>(); // replaces the pool's default (no-op) observer
-        builder.AddImapOAuth(); // Security/: refresh-token clients and on-behalf-of tokens for XOAUTH2/OAUTHBEARER accounts
         return builder;
     }
 
