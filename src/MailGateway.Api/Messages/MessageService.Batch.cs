@@ -29,10 +29,6 @@ public sealed partial class MessageService
             try
             {
                 await RunGroupAsync(session, group, action, change, destination, request.Permanent == true, outcomes, cancellationToken);
-                var missed = group.Uids.Where(uid => outcomes[new(group.Mailbox, group.UidValidity, uid)].Error == "message_not_found").ToList();
-                var retry = await FreshView.MayExistAsync(session, group.Mailbox, missed, cancellationToken);
-                if (retry.Count > 0)
-                    await RunGroupAsync(session, group with { Uids = retry }, action, change, destination, request.Permanent == true, outcomes, cancellationToken);
             }
             catch (StaleMessageException) { All("stale_message_id"); }
             catch (MailboxNotFoundException) { All("message_not_found"); }

@@ -14,13 +14,9 @@ public sealed partial class MessageService
         await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
         if (!FlagChanges.IsEmpty(change))
         {
-            await FreshView.RetryOnMissAsync(session, message,
-                () => session.UpdateFlagsAsync(message.Mailbox, message.UidValidity, [message.Uid], change, cancellationToken),
-                changed => changed.Contains(message.Uid), cancellationToken);
+            await session.UpdateFlagsAsync(message.Mailbox, message.UidValidity, [message.Uid], change, cancellationToken);
         }
-        var summaries = await FreshView.RetryOnMissAsync(session, message,
-            () => session.GetSummariesAsync(message.Mailbox, message.UidValidity, [message.Uid], cancellationToken),
-            found => found.Any(s => s.Uid == message.Uid), cancellationToken);
+        var summaries = await session.GetSummariesAsync(message.Mailbox, message.UidValidity, [message.Uid], cancellationToken);
         return summaries.FirstOrDefault(s => s.Uid == message.Uid)?.ToDto() ?? throw MailApiException.MessageNotFound();
     }
 
@@ -36,10 +32,9 @@ public sealed partial class MessageService
         var message = Ids.Message(messageId);
         var destination = Ids.TargetMailbox(targetMailboxId);
         await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
-        var mappings = await FreshView.RetryOnMissAsync(session, message, () => move
-                ? session.MoveAsync(message.Mailbox, message.UidValidity, [message.Uid], destination, cancellationToken)
-                : session.CopyAsync(message.Mailbox, message.UidValidity, [message.Uid], destination, cancellationToken),
-            found => found.Any(m => m.SourceUid == message.Uid), cancellationToken);
+        var mappings = move
+            ? await session.MoveAsync(message.Mailbox, message.UidValidity, [message.Uid], destination, cancellationToken)
+            : await session.CopyAsync(message.Mailbox, message.UidValidity, [message.Uid], destination, cancellationToken);
         var mapping = mappings.Where(m => m.SourceUid == message.Uid).Select(m => (UidMapping?)m).FirstOrDefault()
             ?? throw MailApiException.MessageNotFound();
         return new MessageIdDto(mapping.NewUid is { } uid
@@ -51,9 +46,7 @@ public sealed partial class MessageService
     {
         var message = Ids.Message(messageId);
         await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
-        var deleted = await FreshView.RetryOnMissAsync(session, message,
-            () => session.DeleteAsync(message.Mailbox, message.UidValidity, [message.Uid], permanent, cancellationToken),
-            found => found.Contains(message.Uid), cancellationToken);
+        var deleted = await session.DeleteAsync(message.Mailbox, message.UidValidity, [message.Uid], permanent, cancellationToken);
         if (!deleted.Contains(message.Uid)) throw MailApiException.MessageNotFound();
     }
 

@@ -45,8 +45,7 @@ public sealed partial class MessageService(MailAccess access)
     {
         var message = Ids.Message(messageId);
         await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
-        var detail = await FreshView.RetryOnMissAsync(session, message,
-            () => session.GetMessageAsync(message, sanitizeHtml: !rawHtml, cancellationToken), _ => true, cancellationToken);
+        var detail = await session.GetMessageAsync(message, sanitizeHtml: !rawHtml, cancellationToken);
         return detail.ToDto();
     }
 
@@ -54,8 +53,7 @@ public sealed partial class MessageService(MailAccess access)
     public Task<MessageDownload> OpenRawAsync(Caller caller, string accountId, string messageId, CancellationToken cancellationToken)
     {
         var message = Ids.Message(messageId);
-        return OpenDownloadAsync(caller, accountId, s => FreshView.RetryOnMissAsync(s, message,
-            () => s.OpenRawAsync(message, cancellationToken), _ => true, cancellationToken), cancellationToken);
+        return OpenDownloadAsync(caller, accountId, s => s.OpenRawAsync(message, cancellationToken), cancellationToken);
     }
 
     /// <summary>Opens one decoded attachment; the caller owns the returned lease until it has written the body.</summary>
@@ -68,8 +66,7 @@ public sealed partial class MessageService(MailAccess access)
         {
             try
             {
-                return await FreshView.RetryOnMissAsync(s, message,
-                    () => s.OpenAttachmentAsync(message, part, cancellationToken), _ => true, cancellationToken);
+                return await s.OpenAttachmentAsync(message, part, cancellationToken);
             }
             catch (ImapOperationException) { throw MailApiException.AttachmentNotFound(); }
         }, cancellationToken);

@@ -10,7 +10,7 @@ internal sealed partial class ImapSession
         var trash = permanent ? null : await FindTrashAsync(mailbox, cancellationToken).ConfigureAwait(false);
         if (!permanent && trash is null)
             throw new ImapOperationException("The account has no Trash mailbox; delete permanently instead.");
-        var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
         var existing = await ExistingAsync(folder, uids, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0) return (IReadOnlyList<uint>)[];
         if (trash is not null && !string.Equals(trash.FullName, folder.FullName, StringComparison.Ordinal))

@@ -12,7 +12,7 @@ internal sealed partial class ImapSession
     public Task<MessageDetail> GetMessageAsync(MessageRef message, bool sanitizeHtml = true, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         var client = await ClientAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
-        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         var request = SummaryRequest(client);
         request = new FetchRequest(request.Items | MessageSummaryItems.Headers | MessageSummaryItems.References);
         var uid = new UniqueId(message.UidValidity, message.Uid);

@@ -13,7 +13,7 @@ internal sealed partial class ImapSession
         var (addFlags, removeFlags) = SystemFlags(change);
         var addKeywords = (change.AddKeywords ?? []).Select(Keywords.Validate).ToHashSet(StringComparer.Ordinal);
         var removeKeywords = (change.RemoveKeywords ?? []).Select(Keywords.Validate).ToHashSet(StringComparer.Ordinal);
-        var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
         var existing = await ExistingAsync(folder, uids, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0) return (IReadOnlyList<uint>)[];
         if (addFlags != MessageFlags.None || addKeywords.Count > 0)

@@ -48,18 +48,23 @@ internal sealed partial class ImapSession
     {
         ArgumentNullException.ThrowIfNull(uids);
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
-        var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
         var fetched = await folder.FetchAsync(UidSet(uids), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
         var byUid = fetched.ToDictionary(f => f.UniqueId.Id);
         return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => SummaryMapper.ToSummary(byUid[u], mailbox, folder.UidValidity))];
     });
 
-    /// <summary>Selects the mailbox and checks the caller's UIDVALIDITY.</summary>
-    internal async Task<IMailFolder> SelectCheckedAsync(string mailbox, uint uidValidity, FolderAccess access, CancellationToken cancellationToken)
+    /// <summary>Selects the mailbox, checks the caller's UIDVALIDITY and makes sure the session can see
+    /// <paramref name="uids"/>: a selected mailbox shows other clients' new mail only at a sync point, so when a UID may
+    /// be newer than what this session has seen (at or above its UIDNEXT) a NOOP comes first. Costs nothing otherwise.</summary>
+    internal async Task<IMailFolder> SelectCheckedAsync(string mailbox, uint uidValidity, IEnumerable<uint> uids, FolderAccess access, CancellationToken cancellationToken)
     {
         var folder = await EnsureSelectedAsync(mailbox, access, cancellationToken).ConfigureAwait(false);
         if (folder.UidValidity != uidValidity) throw new StaleMessageException();
+        var seenBelow = folder.UidNext?.Id ?? 0;
+        if (uids.Any(uid => uid >= seenBelow))
+            await (await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false)).NoOpAsync(cancellationToken).ConfigureAwait(false);
         return folder;
     }
 

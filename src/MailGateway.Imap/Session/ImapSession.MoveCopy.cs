@@ -16,7 +16,7 @@ internal sealed partial class ImapSession
     private Task<IReadOnlyList<UidMapping>> TransferAsync(string mailbox, uint uidValidity, IReadOnlyList<uint> uids, string destination, bool move, CancellationToken cancellationToken) => RunAsync(async () =>
     {
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
-        var folder = await SelectCheckedAsync(mailbox, uidValidity, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
         var target = await GetFolderAsync(destination, cancellationToken).ConfigureAwait(false);
         var existing = await ExistingAsync(folder, uids, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0) return (IReadOnlyList<UidMapping>)[];

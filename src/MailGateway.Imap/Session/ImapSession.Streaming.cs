@@ -14,7 +14,7 @@ internal sealed partial class ImapSession
     /// <remarks>Call <see cref="PartDownload.WriteToAsync"/> before disposing the session: it uses this lease.</remarks>
     public Task<PartDownload> OpenRawAsync(MessageRef message, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var fetched = await folder.FetchAsync([uid], new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Size), cancellationToken).ConfigureAwait(false);
         if (fetched.Count == 0) throw new MessageNotFoundException();
@@ -31,7 +31,7 @@ internal sealed partial class ImapSession
     public Task<PartDownload> OpenAttachmentAsync(MessageRef message, string partId, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         if (partId is null || !BodyParts.IsValidPartId(partId)) throw new MessageNotFoundException("The attachment was not found.");
-        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var fetched = await folder.FetchAsync([uid], new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.BodyStructure), cancellationToken).ConfigureAwait(false);
         if (fetched.Count == 0) throw new MessageNotFoundException();
@@ -52,7 +52,7 @@ internal sealed partial class ImapSession
     /// <summary>Streams a section in <see cref="ChunkSize"/> partial fetches, decoding base64/QP/uuencode on the fly.</summary>
     private Task CopyChunksAsync(MessageRef message, string? section, string? transferEncoding, Stream output, CancellationToken cancellationToken) => RunAsync(async () =>
     {
-        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var target = output;
         FilteredStream? filtered = null;
