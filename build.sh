@@ -68,6 +68,19 @@ tune_kernel() {
   fi
 }
 
+# Reads the aggregate block that ends 'dotnet test' output: prints "Tests: N passed, N failed[, N skipped]".
+summarize_console() {
+  local log="$1" total failed succeeded skipped
+  total="$(grep -E '^[[:space:]]+total: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')" || return 1
+  failed="$(grep -E '^[[:space:]]+failed: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')" || return 1
+  succeeded="$(grep -E '^[[:space:]]+succeeded: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+')" || return 1
+  skipped="$(grep -E '^[[:space:]]+skipped: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)"
+  [[ -n "$total" ]] || return 1
+  printf 'Tests: %d passed, %d failed' "$succeeded" "$failed"
+  ((skipped > 0)) && printf ', %d skipped' "$skipped"
+  printf '\n'
+}
+
 # Sums the TRX files of all test assemblies: prints "Tests: N passed, N failed[, N skipped]".
 summarize_trx() {
   local dir="$1"
@@ -91,9 +104,13 @@ cmd_test() {
   local results="$ROOT/artifacts/test-results"
   rm -rf "$results"
   local rc=0
-  dotnet test --solution MailGateway.sln -c Release --no-build --results-directory "$results" --report-xunit-trx || rc=$?
+  mkdir -p "$results"
+  dotnet test --solution MailGateway.sln -c Release --no-build --results-directory "$results" --report-xunit-trx \
+    2>&1 | tee "$results/console.log" || rc=$?
   local summary
-  summary="$(summarize_trx "$results")"
+  # The runner's closing block adds up every assembly ("total: N ... succeeded: N"); TRX files are the fallback
+  # (their names are timestamps, and two assemblies finishing together can overwrite each other's file).
+  summary="$(summarize_console "$results/console.log")" || summary="$(summarize_trx "$results")"
   local passed failed
   passed="$(sed -E 's/^Tests: ([0-9]+) passed.*/\1/' <<<"$summary")"
   failed="$(sed -E 's/^Tests: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")"
