@@ -29,6 +29,7 @@ internal static class Benchmarks
             ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
             ["Redis:Configuration"] = env.RedisConfiguration!,
             ["RateLimiting:PermitsPerMinute"] = "0",
+            ["Webhooks:AllowPrivateNetworks"] = "true",
         };
         Log("starting the gateway process ...");
         await using var gateway = await GatewayProcess.StartAsync(RepoRoot(), settings, cancellationToken);
@@ -74,6 +75,8 @@ internal static class Benchmarks
             report.AppendLine(await AttachmentAsync(env, gateway, client, accountId, cancellationToken));
         if (options.Push)
             report.AppendLine(await PushBenchmark.RunAsync(env, gateway, client, accountId, options.PushSamples, cancellationToken));
+        if (options.WatchAccounts > 0)
+            report.AppendLine(await WatchedAccountsBenchmark.RunAsync(env, gateway, signingKey, options.WatchAccounts, cancellationToken));
         return report.ToString();
     }
 

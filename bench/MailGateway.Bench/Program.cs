@@ -3,6 +3,7 @@ using MailGateway.Bench;
 
 // MailGateway benchmark: the gateway against direct MailKit on the same private Dovecot, in one run.
 // Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
+//        [--push-samples N] [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -12,7 +13,7 @@ Console.WriteLine();
 Console.WriteLine(report);
 return 0;
 
-internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Warmup, bool Attachment, bool Push, int PushSamples)
+internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Warmup, bool Attachment, bool Push, int PushSamples, int WatchAccounts)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -24,6 +25,7 @@ internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Wa
             TimeSpan.FromSeconds(Math.Max(1, seconds / 4)),
             !args.Contains("--skip-attachment"),
             !args.Contains("--skip-push"),
-            int.Parse(Value("--push-samples") ?? "200", CultureInfo.InvariantCulture));
+            int.Parse(Value("--push-samples") ?? "200", CultureInfo.InvariantCulture),
+            int.Parse(Value("--watch-accounts") ?? "0", CultureInfo.InvariantCulture));
     }
 }
