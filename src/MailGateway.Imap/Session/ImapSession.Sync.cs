@@ -90,7 +90,20 @@ internal sealed partial class ImapSession
     internal async Task<MailboxState> StateAsync(IMailFolder folder, CancellationToken cancellationToken)
     {
         var client = await ClientAsync(folder.FullName, cancellationToken).ConfigureAwait(false);
-        if (folder.IsOpen) await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+        if (folder.IsOpen)
+        {
+            var logger = client.ProtocolLogger as Telemetry.CommandCountingLogger;
+            logger?.TakeUntaggedNo();
+            await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+            // An untagged NO to the sync point means the server could not bring this session's view of the mailbox
+            // up to date (Dovecot, after another client deleted and recreated it): select it afresh.
+            if (logger?.TakeUntaggedNo() == true && client.Capabilities.HasFlag(ImapCapabilities.Unselect))
+            {
+                _connection?.Unselected();
+                await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+                await EnsureSelectedAsync(folder.FullName, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            }
+        }
         var items = StatusItems.UidValidity | StatusItems.UidNext;
         // The server's capability, not the folder's: an unselected folder does not know it supports mod-sequences.
         if (client.Capabilities.HasFlag(ImapCapabilities.CondStore) || folder.Supports(FolderFeature.ModSequences)) items |= StatusItems.HighestModSeq;

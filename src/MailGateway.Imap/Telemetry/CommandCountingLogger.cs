@@ -36,8 +36,15 @@ internal sealed class CommandCountingLogger(ImapTelemetry telemetry) : IProtocol
         _pending[parts[0]] = (command, Stopwatch.GetTimestamp());
     }
 
+    private int _untaggedNo;
+
+    /// <summary>True once after the server answered a command with an untagged NO (e.g. Dovecot's "Internal error"
+    /// when the selected mailbox was deleted and recreated behind this session): the selection may be stale.</summary>
+    public bool TakeUntaggedNo() => Interlocked.Exchange(ref _untaggedNo, 0) != 0;
+
     private void OnServerLine(string head)
     {
+        if (head.StartsWith("* NO", StringComparison.OrdinalIgnoreCase)) Interlocked.Exchange(ref _untaggedNo, 1);
         var space = head.IndexOf(' ', StringComparison.Ordinal);
         if (space <= 0 || !_pending.Remove(head[..space], out var command)) return;
         var rest = head[(space + 1)..];
@@ -69,12 +76,16 @@ internal sealed class CommandCountingLogger(ImapTelemetry telemetry) : IProtocol
                 }
                 if (newline < 0) return;
                 // Only lines that can be tagged (A00000001 ...) become strings: body data lines are skipped cheaply.
-                if (_head.Length > 2 && char.IsAsciiLetterUpper(_head[0]) && char.IsAsciiDigit(_head[1])) onLine(_head.ToString().TrimEnd('\r'));
+                if (_head.Length > 2 && ((char.IsAsciiLetterUpper(_head[0]) && char.IsAsciiDigit(_head[1])) || IsUntaggedNo(_head)))
+                    onLine(_head.ToString().TrimEnd('\r'));
                 _head.Clear();
                 _atStart = true;
                 data = data[(newline + 1)..];
             }
         }
+
+        private static bool IsUntaggedNo(StringBuilder head) =>
+            head.Length >= 4 && head[0] == '*' && head[1] == ' ' && (head[2] | 0x20) == 'n' && (head[3] | 0x20) == 'o';
 
         public void Skip(ReadOnlySpan<byte> data)
         {
