@@ -40,7 +40,9 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     public string DovecotConfigPath => Path.Combine(Directory, "dovecot.conf");
     public string DovecotLogPath => Path.Combine(Directory, "log", "dovecot.log");
     /// <summary>StackExchange.Redis configuration string ("127.0.0.1:PORT"), null when Redis was not started.</summary>
-    public string? RedisConfiguration => RedisPort == 0 ? null : $"{Host}:{RedisPort}";
+    public string? RedisConfiguration => IsRedisCluster
+        ? string.Join(',', RedisClusterPorts.Select(p => $"{Host}:{p}"))
+        : RedisPort == 0 ? null : $"{Host}:{RedisPort}";
     public int RedisPort { get; private set; }
     /// <summary>HMAC key Dovecot accepts for HS256 bearer tokens (<see cref="MintImapOAuthToken(string, TimeSpan)"/>).</summary>
     public byte[] OAuthSigningKey { get; private set; } = [];
@@ -66,7 +68,9 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         try
         {
             env.Prepare();
-            redisStart = redisExe is null ? Task.CompletedTask : env.StartRedisCoreAsync(redisExe, ct);
+            redisStart = redisExe is null ? Task.CompletedTask
+                : options.RedisCluster ? env.StartRedisClusterAsync(redisExe, ct)
+                : env.StartRedisCoreAsync(redisExe, ct);
             await env.StartDovecotCoreAsync(dovecotExe, ct).ConfigureAwait(false);
             await redisStart.ConfigureAwait(false);
             env.StartupTime = started.Elapsed;
@@ -116,7 +120,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
         var grace = TimeSpan.FromSeconds(10);
-        await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_redis, grace)).ConfigureAwait(false);
+        await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_redis, grace), StopRedisClusterAsync()).ConfigureAwait(false);
         _dovecot = null;
         _redis = null;
         if (_ownsDirectory && Environment.GetEnvironmentVariable("MAILENV_KEEP") != "1")

@@ -30,15 +30,17 @@ internal sealed class InMemoryAccountStore : IAccountStore
         Task.FromResult(_accounts.TryRemove(accountId, out _));
 }
 
-/// <summary>Accounts in Redis: JSON at <c>mg:account:{id}</c>, ids per owner in the set <c>mg:owner:{owner}:accounts</c>,
-/// all ids in <c>mg:accounts</c>. The secret is stored only as Data Protection ciphertext.</summary>
+/// <summary>Accounts in Redis: JSON at <c>mg:{accounts}:account:{id}</c>, ids per owner in the set
+/// <c>mg:{accounts}:owner:{owner}</c>, all ids in <c>mg:{accounts}:all</c> (one hash tag, so the transaction and the
+/// multi-key reads work on Redis Cluster). The secret is stored only as Data Protection ciphertext.</summary>
 internal sealed class RedisAccountStore(IConnectionMultiplexer redis) : IAccountStore
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-    private const string AllKey = RedisExtensions.KeyPrefix + "accounts";
+    private const string Group = "accounts";
+    private static readonly RedisKey AllKey = RedisKeys.InGroup(Group, "all");
 
-    internal static RedisKey AccountKey(string id) => $"{RedisExtensions.KeyPrefix}account:{id}";
-    private static RedisKey OwnerKey(string owner) => $"{RedisExtensions.KeyPrefix}owner:{owner}:accounts";
+    internal static RedisKey AccountKey(string id) => RedisKeys.InGroup(Group, "account:" + id);
+    private static RedisKey OwnerKey(string owner) => RedisKeys.InGroup(Group, "owner:" + owner);
 
     public async Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken = default)
     {

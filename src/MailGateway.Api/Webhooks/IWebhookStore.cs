@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using MailGateway.Api.Hosting;
 using StackExchange.Redis;
 
 namespace MailGateway.Api.Webhooks;
@@ -38,14 +39,14 @@ internal sealed class InMemoryWebhookStore : IWebhookStore
         Task.FromResult(_webhooks.TryRemove(id, out _));
 }
 
-/// <summary><c>mg:wh:sub:{id}</c> holds the JSON of one subscription, <c>mg:wh:owner:{ownerId}</c> the ids of an owner,
-/// <c>mg:wh:all</c> every id.</summary>
+/// <summary><c>mg:{webhooks}:sub:{id}</c> holds the JSON of one subscription, <c>mg:{webhooks}:owner:{ownerId}</c> the ids
+/// of an owner, <c>mg:{webhooks}:all</c> every id (one hash tag: the transactions work on Redis Cluster).</summary>
 internal sealed class RedisWebhookStore(IConnectionMultiplexer redis) : IWebhookStore
 {
     private IDatabase Db => redis.GetDatabase();
-    private static RedisKey Key(string id) => "mg:wh:sub:" + id;
-    private static RedisKey OwnerKey(string ownerId) => "mg:wh:owner:" + ownerId;
-    private static readonly RedisKey AllKey = "mg:wh:all";
+    private static RedisKey Key(string id) => RedisKeys.InGroup("webhooks", "sub:" + id);
+    private static RedisKey OwnerKey(string ownerId) => RedisKeys.InGroup("webhooks", "owner:" + ownerId);
+    private static readonly RedisKey AllKey = RedisKeys.InGroup("webhooks", "all");
 
     public async Task<Webhook?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
