@@ -1,5 +1,6 @@
 using MailGateway.Api.Accounts;
 using MailGateway.Api.Changes;
+using MailGateway.Api.Cluster;
 using MailGateway.Api.Events;
 using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
@@ -14,6 +15,7 @@ builder.AddAccounts();
 builder.AddImapOAuth();        // OAuth2 to IMAP: refresh-token clients and on-behalf-of tokens
 builder.AddMessages();
 builder.AddMailEvents();
+builder.AddCluster();          // instance heartbeat, balanced watch ownership, cluster-wide IMAP budget
 builder.AddWebhooks();
 builder.AddGraphQLApi();
 
@@ -25,6 +27,7 @@ app.MapMailboxesApi();
 app.MapMessagesApi();
 app.MapChangesApi();
 app.MapMailEvents();
+app.MapClusterApi();
 app.MapWebhooksApi();
 app.MapGraphQLApi();
 
