@@ -1,5 +1,6 @@
 using MailGateway.Api.Events;
 using MailGateway.Api.Hosting;
+using MailGateway.Imap;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,8 @@ internal static class ClusterExtensions
             .ValidateOnStart();
         if (builder.Configuration.IsRedisConfigured()) services.TryAddSingleton<IGatewayInstances, RedisGatewayInstances>();
         else services.TryAddSingleton<IGatewayInstances, InMemoryGatewayInstances>();
+        // Replaces the pool's grant-everything default: one budget of IMAP connections for all instances.
+        if (builder.Configuration.IsRedisConfigured()) services.Replace(ServiceDescriptor.Singleton<IImapConnectionBudget, RedisConnectionBudget>());
         services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<InstanceHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());

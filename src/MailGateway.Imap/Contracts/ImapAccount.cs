@@ -35,7 +35,8 @@ public sealed record ImapAccount(
     string Username,
     ImapAuthMechanism Mechanism = ImapAuthMechanism.Password,
     string CredentialStamp = "",
-    string? PinnedKeySha256 = null);
+    string? PinnedKeySha256 = null,
+    string? Owner = null);
 
 /// <summary>A secret for one login: a password or an OAuth2 access token.</summary>
 public sealed record ImapSecret(string Value)

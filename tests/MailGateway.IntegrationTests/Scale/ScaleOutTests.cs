@@ -90,7 +90,15 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
         static string? Subject(ReceivedWebhook r) =>
             r.Event.GetProperty("data").TryGetProperty("summary", out var s) ? s.GetProperty("subject").GetString() : null;
         var wanted = subjects.ToHashSet();
-        await receiver.WaitForAsync(subjects.Count, Settle, r => r.Type == "message.created" && wanted.Contains(Subject(r) ?? ""));
+        try
+        {
+            await receiver.WaitForAsync(subjects.Count, Settle, r => r.Type == "message.created" && wanted.Contains(Subject(r) ?? ""));
+        }
+        catch (TimeoutException e)
+        {
+            var seen = receiver.Received.Select(Subject).ToHashSet();
+            throw new TimeoutException($"{e.Message} Missing: {string.Join(", ", subjects.Where(s => !seen.Contains(s)))}", e);
+        }
         await Task.Delay(TimeSpan.FromSeconds(3));
         var got = receiver.Received.Where(r => r.Type == "message.created" && r.AnsweredStatus is >= 200 and < 300)
             .Select(Subject).Where(s => s is not null && wanted.Contains(s)).ToList();
