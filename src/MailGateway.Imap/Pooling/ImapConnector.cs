@@ -95,7 +95,7 @@ internal sealed partial class ImapConnector(
         }
     }
 
-    private static async Task<Socket> OpenSocketAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
+    internal static async Task<Socket> OpenSocketAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
     {
         SocketException? last = null;
         foreach (var address in addresses)
