@@ -62,7 +62,7 @@ public static class OutgoingMessages
         using var stream = new MemoryStream(original, writable: false);
         var forwarded = new MessagePart("rfc822") { Message = MimeMessage.Load(stream) };
         forwarded.ContentDisposition = new ContentDisposition(ContentDisposition.Attachment);
-        var mixed = new Multipart("mixed") { message.Body, forwarded };
+        var mixed = new Multipart("mixed") { message.Body ?? new TextPart("plain") { Text = "" }, forwarded };
         message.Body = mixed;
         if (string.IsNullOrWhiteSpace(message.Subject))
             message.Subject = $"Fwd: {forwarded.Message.Subject}".TrimEnd();
