@@ -21,6 +21,8 @@ MG_APT_PACKAGES=(
   curl            # ./build.sh demo talks to the running gateway
   postfix         # private submission server of MailEnvironment (StartPostfix): the sending tests, bench and demo
   dovecot-lmtpd   # Postfix delivers into the private Dovecot over LMTP
+  cyrus-common    # Cyrus master + libraries: the fixture's second IMAP server (imapd itself is extracted from the cyrus-imapd .deb,
+  sasl2-bin       #   never installed: it would remove dovecot-imapd); saslpasswd2 writes the Cyrus users
 )
 if [[ -f demo-ui/package.json ]]; then
   # The /demo page bundles its browser libraries with npm at build time; its end-to-end test drives headless Chromium.
@@ -32,6 +34,8 @@ package_command() {
   case "$1" in
     dovecot-imapd) echo dovecot ;;
     dovecot-lmtpd) echo /usr/lib/dovecot/lmtp ;;
+    sasl2-bin) echo saslpasswd2 ;;
+    cyrus-common) echo /usr/lib/cyrus/bin/master ;;
     nodejs) echo node ;;
     *) echo "$1" ;;
   esac

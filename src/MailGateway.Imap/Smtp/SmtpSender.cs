@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using MailGateway.Imap.Networking;
 using MailGateway.Imap.Pooling;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -94,7 +95,7 @@ internal sealed partial class SmtpSender(
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeout.CancelAfter(settings.ConnectTimeout);
-                var socket = await ImapConnector.OpenSocketAsync(addresses, account.Port, timeout.Token).ConfigureAwait(false);
+                var socket = await GuardedConnect.ConnectAsync(addresses, account.Port, timeout.Token).ConfigureAwait(false);
                 var secure = account.Security == SmtpSecurity.Tls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
                 await client.ConnectAsync(socket, account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
             }
