@@ -24,7 +24,8 @@ public sealed partial class MailEnvironment
         {
             ImapPort = _options.ImapPort != 0 ? _options.ImapPort : ServerProcess.FreePort();
             ImapsPort = _options.ImapsPort != 0 ? _options.ImapsPort : ServerProcess.FreePort();
-            var conf = DovecotConfig.Render(Directory, _account, ImapPort, ImapsPort, _options.ImapHibernateTimeout);
+            var conf = DovecotConfig.Render(Directory, _account, ImapPort, ImapsPort, _options.ImapHibernateTimeout)
+                + (_options.StartPostfix ? DovecotLmtpConfig.Render(Directory) : "");
             await File.WriteAllTextAsync(DovecotConfigPath, conf, ct).ConfigureAwait(false);
             ServerProcess.ChownTree(DovecotConfigPath, _account);
             try
@@ -70,6 +71,8 @@ public sealed partial class MailEnvironment
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            if (_cyrus is { HasExited: true })
+                throw new InvalidOperationException($"Cyrus master exited with code {_cyrus.ExitCode} (78 = config error)");
             if (_dovecot is { HasExited: true })
                 throw new InvalidOperationException($"Dovecot exited with code {_dovecot.ExitCode}: {ReadTail(DovecotLogPath)} {ReadTail(Path.Combine(Directory, "log", "dovecot.stdout.log"))}");
             try

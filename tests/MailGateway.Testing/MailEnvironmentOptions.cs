@@ -9,6 +9,12 @@ public sealed class MailEnvironmentOptions
     /// </summary>
     public string? Directory { get; set; }
 
+    /// <summary>Which IMAP server to run (Cyrus needs cyrus-common and sasl2-bin; see <see cref="MailServerKind"/>).</summary>
+    public MailServerKind Server { get; set; } = MailServerKind.Dovecot;
+
+    /// <summary>A <c>tls</c> directory whose CA and server certificate to reuse (so one trusted CA covers several environments).</summary>
+    public string? CertificatesFrom { get; set; }
+
     /// <summary>Start a private redis-server too.</summary>
     public bool StartRedis { get; set; } = true;
 
@@ -35,6 +41,12 @@ public sealed class MailEnvironmentOptions
     public int ImapPort { get; set; }
     public int ImapsPort { get; set; }
     public int RedisPort { get; set; }
+
+    /// <summary>Start a private Postfix too (submission on <see cref="MailEnvironment.SmtpPort"/>, delivering over Dovecot LMTP;
+    /// root only). Adds LMTP and a SASL auth socket to dovecot.conf.</summary>
+    public bool StartPostfix { get; set; }
+    public int SmtpPort { get; set; }
+    public int SmtpsPort { get; set; }
 
     /// <summary>How long to wait for the servers to answer.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
