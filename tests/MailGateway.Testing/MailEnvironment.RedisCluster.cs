@@ -61,10 +61,10 @@ public sealed partial class MailEnvironment
         var create = new List<string> { "--cluster", "create" };
         create.AddRange(ports.Select(p => $"{Host}:{p}"));
         create.AddRange(["--cluster-replicas", "0", "--cluster-yes"]);
-        var (code, output) = await RunAsync(cli, create, ct).ConfigureAwait(false);
+        var (code, output) = await RunClusterToolAsync(cli, create, ct).ConfigureAwait(false);
         if (code != 0) throw new InvalidOperationException($"redis-cli --cluster create failed ({code}): {output}");
         foreach (var port in ports)
-            await WaitAsync(async () => (await RunAsync(cli, ["-h", Host, "-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "info"], ct).ConfigureAwait(false))
+            await WaitAsync(async () => (await RunClusterToolAsync(cli, ["-h", Host, "-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "info"], ct).ConfigureAwait(false))
                 .Output.Contains("cluster_state:ok", StringComparison.Ordinal), $"cluster_state:ok on {port}", ct).ConfigureAwait(false);
     }
 
@@ -110,7 +110,7 @@ public sealed partial class MailEnvironment
         return n > 0 && buffer[0] == (byte)'+';
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string exe, IEnumerable<string> args, CancellationToken ct)
+    private static async Task<(int Code, string Output)> RunClusterToolAsync(string exe, IEnumerable<string> args, CancellationToken ct)
     {
         var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
