@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

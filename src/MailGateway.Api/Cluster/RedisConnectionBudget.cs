@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using MailGateway.Api.Events;
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

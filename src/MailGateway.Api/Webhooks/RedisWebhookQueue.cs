@@ -1,5 +1,5 @@
 using System.Text.Json;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
