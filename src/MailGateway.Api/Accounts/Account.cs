@@ -24,7 +24,7 @@ public sealed record Account
     public DateTimeOffset UpdatedAt { get; init; }
 
     public ImapAccount ToImapAccount() =>
-        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256);
+        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256, Email);
 }
 
 /// <summary>Account storage: Redis when <c>Redis:Configuration</c> is set, else in memory.</summary>
