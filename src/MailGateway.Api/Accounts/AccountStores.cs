@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MailGateway.Api.Hosting;
 using StackExchange.Redis;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Events;
 

@@ -1,10 +1,10 @@
 using System.Net;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Imap;
 using MailKit;
 using MimeKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Changes;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailKit;
 using MailKit.Search;
 using MimeKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Messages;
 

@@ -1,8 +1,8 @@
 using System.Net;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailKit;
 using MailKit.Search;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Messages;
 
