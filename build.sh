@@ -19,6 +19,8 @@ MG_APT_PACKAGES=(
   redis-server    # private Redis of the same fixture
   openssl         # TLS tooling (dovecot's own dependency; handy for openssl s_client checks)
   curl            # ./build.sh demo talks to the running gateway
+  cyrus-common    # Cyrus master + libraries: the fixture's second IMAP server (imapd itself is extracted from the cyrus-imapd .deb,
+  sasl2-bin       #   never installed: it would remove dovecot-imapd); saslpasswd2 writes the Cyrus users
 )
 if [[ -f demo-ui/package.json ]]; then
   # The /demo page bundles its browser libraries with npm at build time; its end-to-end test drives headless Chromium.
@@ -29,6 +31,8 @@ fi
 package_command() {
   case "$1" in
     dovecot-imapd) echo dovecot ;;
+    sasl2-bin) echo saslpasswd2 ;;
+    cyrus-common) echo /usr/lib/cyrus/bin/master ;;
     nodejs) echo node ;;
     *) echo "$1" ;;
   esac

@@ -70,6 +70,8 @@ public sealed partial class MailEnvironment
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            if (_cyrus is { HasExited: true })
+                throw new InvalidOperationException($"Cyrus master exited with code {_cyrus.ExitCode} (78 = config error)");
             if (_dovecot is { HasExited: true })
                 throw new InvalidOperationException($"Dovecot exited with code {_dovecot.ExitCode}: {ReadTail(DovecotLogPath)} {ReadTail(Path.Combine(Directory, "log", "dovecot.stdout.log"))}");
             try

@@ -56,7 +56,7 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     public static async Task<MailEnvironment> StartAsync(MailEnvironmentOptions? options = null, CancellationToken ct = default)
     {
         options ??= new MailEnvironmentOptions();
-        var dovecotExe = ServerProcess.FindExecutable("dovecot", "dovecot-imapd redis-server");
+        var dovecotExe = options.Server == MailServerKind.Dovecot ? ServerProcess.FindExecutable("dovecot", "dovecot-imapd redis-server") : null;
         var redisExe = options.StartRedis ? ServerProcess.FindExecutable("redis-server", "dovecot-imapd redis-server") : null;
         var started = Stopwatch.StartNew();
         var owns = options.Directory is null;
@@ -67,7 +67,10 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         {
             env.Prepare();
             redisStart = redisExe is null ? Task.CompletedTask : env.StartRedisCoreAsync(redisExe, ct);
-            await env.StartDovecotCoreAsync(dovecotExe, ct).ConfigureAwait(false);
+            if (dovecotExe is null)
+                await env.StartCyrusCoreAsync(ct).ConfigureAwait(false);
+            else
+                await env.StartDovecotCoreAsync(dovecotExe, ct).ConfigureAwait(false);
             await redisStart.ConfigureAwait(false);
             env.StartupTime = started.Elapsed;
             return env;
@@ -97,6 +100,11 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         ServerProcess.CheckTraversable(Directory);
         foreach (var sub in new[] { "run", "state", "log", "mail", "tls", "oauth2", "redis" })
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, sub));
+        if (_options.CertificatesFrom is { } from)
+        {
+            foreach (var file in System.IO.Directory.GetFiles(from))
+                File.Copy(file, Path.Combine(Directory, "tls", Path.GetFileName(file)), overwrite: true);
+        }
         TestCertificates.EnsureCreated(Path.Combine(Directory, "tls"));
         // CountLogins counts this run only.
         if (File.Exists(DovecotLogPath))
@@ -116,8 +124,9 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
         var grace = TimeSpan.FromSeconds(10);
-        await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_redis, grace)).ConfigureAwait(false);
+        await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_cyrus, grace), ServerProcess.StopAsync(_redis, grace)).ConfigureAwait(false);
         _dovecot = null;
+        _cyrus = null;
         _redis = null;
         if (_ownsDirectory && Environment.GetEnvironmentVariable("MAILENV_KEEP") != "1")
         {

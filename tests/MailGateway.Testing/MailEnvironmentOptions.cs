@@ -9,6 +9,12 @@ public sealed class MailEnvironmentOptions
     /// </summary>
     public string? Directory { get; set; }
 
+    /// <summary>Which IMAP server to run (Cyrus needs cyrus-common and sasl2-bin; see <see cref="MailServerKind"/>).</summary>
+    public MailServerKind Server { get; set; } = MailServerKind.Dovecot;
+
+    /// <summary>A <c>tls</c> directory whose CA and server certificate to reuse (so one trusted CA covers several environments).</summary>
+    public string? CertificatesFrom { get; set; }
+
     /// <summary>Start a private redis-server too.</summary>
     public bool StartRedis { get; set; } = true;
 

@@ -49,8 +49,8 @@ internal static class ServerProcess
         exec "$@" >>"$out" 2>&1 </dev/null
         """;
 
-    /// <summary>Starts <paramref name="exe"/> (as the run-as account when root) with a raised fd limit and output into a log file.</summary>
-    public static Process Start(string exe, IEnumerable<string> args, RunAs account, string outputLog)
+    /// <summary>Starts <paramref name="exe"/> (as the run-as account when root; null = as is) with a raised fd limit and output into a log file.</summary>
+    public static Process Start(string exe, IEnumerable<string> args, RunAs? account, string outputLog)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         // ulimit -n up to the hard limit: one fd per IMAP session and more.
@@ -59,11 +59,11 @@ internal static class ServerProcess
         info.ArgumentList.Add("mailenv");
         info.ArgumentList.Add(outputLog);
         info.ArgumentList.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        if (IsRoot)
+        if (IsRoot && account is { } runAs)
         {
             info.ArgumentList.Add(FindExecutable("setpriv", "util-linux"));
-            info.ArgumentList.Add($"--reuid={account.Uid.ToString(CultureInfo.InvariantCulture)}");
-            info.ArgumentList.Add($"--regid={account.Gid.ToString(CultureInfo.InvariantCulture)}");
+            info.ArgumentList.Add($"--reuid={runAs.Uid.ToString(CultureInfo.InvariantCulture)}");
+            info.ArgumentList.Add($"--regid={runAs.Gid.ToString(CultureInfo.InvariantCulture)}");
             info.ArgumentList.Add("--clear-groups");
             info.ArgumentList.Add("--");
         }

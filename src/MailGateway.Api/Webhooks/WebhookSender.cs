@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using MailGateway.Imap.Networking;
 using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Webhooks;
@@ -65,8 +66,9 @@ internal sealed class WebhookSender : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            var refused = ex.InnerException as WebhookEgressException ?? ex.InnerException?.InnerException as WebhookEgressException;
-            var error = refused is not null ? "Destination refused: " + refused.Message : ex.Message;
+            var refused = ex.InnerException is EgressRefusedException or EgressUnresolvedException
+                || ex.InnerException?.InnerException is EgressRefusedException or EgressUnresolvedException;
+            var error = refused ? "Destination refused: " + WebhookEgressGuard.NotReachable : ex.Message;
             return new WebhookAttempt(at, null, Elapsed(started), error);
         }
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using MailGateway.Imap.Networking;
 using MailGateway.Imap.Telemetry;
 using MailKit;
 using MailKit.Net.Imap;
@@ -97,27 +98,14 @@ internal sealed partial class ImapConnector(
 
     private static async Task<Socket> OpenSocketAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
     {
-        SocketException? last = null;
-        foreach (var address in addresses)
+        try
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
-                return socket;
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            return await GuardedConnect.ConnectAsync(addresses, port, cancellationToken).ConfigureAwait(false);
         }
-        throw new ImapUnavailableException("The IMAP server refused the connection or could not be reached.", TimeSpan.FromSeconds(30), last);
+        catch (SocketException ex)
+        {
+            throw new ImapUnavailableException("The IMAP server refused the connection or could not be reached.", TimeSpan.FromSeconds(30), ex);
+        }
     }
 
     private async Task EnableExtensionsAsync(ImapClient client, ImapAccount account, CancellationToken cancellationToken)

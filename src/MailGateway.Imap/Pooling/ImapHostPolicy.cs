@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using MailGateway.Imap.Networking;
 
 namespace MailGateway.Imap.Pooling;
 
@@ -24,39 +24,27 @@ internal static class ImapHostPolicy
             throw new ImapPolicyException(HostForbidden, "The IMAP host is not in the list of allowed hosts.");
     }
 
-    /// <summary>Resolves the host and answers the addresses to connect to; refuses forbidden ones.</summary>
+    /// <summary>Resolves the host and answers the addresses to connect to; refuses forbidden ones
+    /// (the shared <see cref="GuardedConnect"/> routine and <see cref="AddressPolicy"/> table).</summary>
     public static async Task<IPAddress[]> ResolveAsync(ImapAccount account, ImapOptions options, CancellationToken cancellationToken)
     {
         CheckAccount(account, options);
-        var host = account.Host.Trim();
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        try
         {
-            addresses = [literal];
+            return await GuardedConnect.ResolveAsync(account.Host.Trim(), options.AllowPrivateNetworks, cancellationToken).ConfigureAwait(false);
         }
-        else
+        catch (EgressUnresolvedException ex)
         {
-            try
-            {
-                addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                throw new ImapUnavailableException("The IMAP host name could not be resolved.", TimeSpan.FromSeconds(30), ex);
-            }
+            throw new ImapUnavailableException("The IMAP host name could not be resolved.", TimeSpan.FromSeconds(30), ex);
         }
-        if (addresses.Length == 0)
-            throw new ImapUnavailableException("The IMAP host name could not be resolved.", TimeSpan.FromSeconds(30));
-        // Any forbidden answer refuses the host: a name that mixes public and internal addresses is suspicious.
-        foreach (var address in addresses)
+        catch (EgressRefusedException ex) when (ex.AddressClass == AddressClass.Private)
         {
-            var kind = Classify(address);
-            if (kind == AddressKind.AlwaysForbidden)
-                throw new ImapPolicyException(HostForbidden, "The IMAP host resolves to a link-local, metadata or reserved address.");
-            if (kind == AddressKind.Private && !options.AllowPrivateNetworks)
-                throw new ImapPolicyException(HostForbidden, "The IMAP host resolves to a loopback or private address (Imap:AllowPrivateNetworks is false).");
+            throw new ImapPolicyException(HostForbidden, "The IMAP host resolves to a loopback or private address (Imap:AllowPrivateNetworks is false).");
         }
-        return addresses;
+        catch (EgressRefusedException)
+        {
+            throw new ImapPolicyException(HostForbidden, "The IMAP host resolves to a link-local, metadata or reserved address.");
+        }
     }
 
     public static bool Matches(string pattern, string host)
@@ -66,44 +54,4 @@ internal static class ImapHostPolicy
             return host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase) && host.Length > pattern.Length - 1;
         return string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
     }
-
-    public enum AddressKind { Public, Private, AlwaysForbidden }
-
-    public static AddressKind Classify(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        return address.AddressFamily == AddressFamily.InterNetwork ? ClassifyV4(address) : ClassifyV6(address);
-    }
-
-    private static AddressKind ClassifyV4(IPAddress address)
-    {
-        Span<byte> b = stackalloc byte[4];
-        address.TryWriteBytes(b, out _);
-        if (b[0] == 169 && b[1] == 254) return AddressKind.AlwaysForbidden;                    // link-local, cloud metadata
-        if (b[0] == 100 && b[1] == 100 && b[2] == 100 && b[3] == 200) return AddressKind.AlwaysForbidden; // Alibaba metadata
-        if (b[0] == 0 || b[0] >= 224) return AddressKind.AlwaysForbidden;                      // "this network", multicast, reserved, broadcast
-        if (b[0] == 127 || b[0] == 10) return AddressKind.Private;
-        if (b[0] == 172 && (b[1] & 0xF0) == 16) return AddressKind.Private;
-        if (b[0] == 192 && b[1] == 168) return AddressKind.Private;
-        if (b[0] == 100 && (b[1] & 0xC0) == 64) return AddressKind.Private;                    // CGNAT 100.64/10
-        if (b[0] == 198 && (b[1] & 0xFE) == 18) return AddressKind.Private;                    // benchmarking 198.18/15
-        return AddressKind.Public;
-    }
-
-    private static AddressKind ClassifyV6(IPAddress address)
-    {
-        Span<byte> b = stackalloc byte[16];
-        address.TryWriteBytes(b, out _);
-        if (address.Equals(IPAddress.Parse("fd00:ec2::254"))) return AddressKind.AlwaysForbidden; // AWS metadata
-        if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return AddressKind.AlwaysForbidden;           // fe80::/10 link-local
-        if (b[0] == 0xFF || address.Equals(IPAddress.IPv6Any)) return AddressKind.AlwaysForbidden; // multicast, unspecified
-        if (address.Equals(IPAddress.IPv6Loopback)) return AddressKind.Private;
-        if ((b[0] & 0xFE) == 0xFC) return AddressKind.Private;                                 // fc00::/7 unique local
-        if (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) return AddressKind.Private;                 // fec0::/10 site-local
-        if (b[0] == 0x20 && b[1] == 0x02) return ClassifyV4(new IPAddress(b.Slice(2, 4)));      // 6to4 embeds an IPv4 address
-        if (b[..12].SequenceEqual(Nat64Prefix)) return ClassifyV4(new IPAddress(b.Slice(12, 4)));
-        return AddressKind.Public;
-    }
-
-    private static ReadOnlySpan<byte> Nat64Prefix => [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using MailGateway.Api.Webhooks;
+using MailGateway.Imap.Networking;
 using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Tests.Webhooks;
@@ -88,21 +89,21 @@ public class WebhookEgressGuardTests
     }
 
     [Theory]
-    [InlineData("127.0.0.1", EgressClass.Private)]
-    [InlineData("::ffff:127.0.0.1", EgressClass.Private)]
-    [InlineData("169.254.0.1", EgressClass.Forbidden)]
-    [InlineData("fe80::abcd", EgressClass.Forbidden)]
-    [InlineData("febf::1", EgressClass.Forbidden)]
-    [InlineData("fc00::", EgressClass.Private)]
-    [InlineData("64:ff9b:1::5", EgressClass.Private)]
-    [InlineData("64:ff9b::808:808", EgressClass.Public)]
-    [InlineData("198.18.0.1", EgressClass.Private)]
-    [InlineData("192.0.0.170", EgressClass.Forbidden)]
-    [InlineData("240.0.0.1", EgressClass.Forbidden)]
-    [InlineData("1.1.1.1", EgressClass.Public)]
-    [InlineData("2001:4860:4860::8888", EgressClass.Public)]
-    public void Classifies_addresses(string address, EgressClass expected) =>
-        Assert.Equal(expected, WebhookEgressGuard.Classify(IPAddress.Parse(address)));
+    [InlineData("127.0.0.1", AddressClass.Private)]
+    [InlineData("::ffff:127.0.0.1", AddressClass.Private)]
+    [InlineData("169.254.0.1", AddressClass.Forbidden)]
+    [InlineData("fe80::abcd", AddressClass.Forbidden)]
+    [InlineData("febf::1", AddressClass.Forbidden)]
+    [InlineData("fc00::", AddressClass.Private)]
+    [InlineData("64:ff9b:1::5", AddressClass.Private)]
+    [InlineData("64:ff9b::808:808", AddressClass.Public)]
+    [InlineData("198.18.0.1", AddressClass.Private)]
+    [InlineData("192.0.0.170", AddressClass.Forbidden)]
+    [InlineData("240.0.0.1", AddressClass.Forbidden)]
+    [InlineData("1.1.1.1", AddressClass.Public)]
+    [InlineData("2001:4860:4860::8888", AddressClass.Public)]
+    public void Classifies_addresses(string address, AddressClass expected) =>
+        Assert.Equal(expected, AddressPolicy.Classify(IPAddress.Parse(address)));
 
     [Fact]
     public async Task Connect_time_check_refuses_a_private_address_even_after_registration()
@@ -114,5 +115,19 @@ public class WebhookEgressGuardTests
             [WebhookSigner.NewSecret()], TestContext.Current.CancellationToken);
         Assert.Null(attempt.StatusCode);
         Assert.StartsWith("Destination refused", attempt.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5000/hook")]                // resolves to loopback
+    [InlineData("http://10.1.2.3/hook")]
+    [InlineData("http://does-not-exist.invalid/hook")]        // does not resolve at all
+    public async Task Refusals_do_not_reveal_what_a_host_resolves_to(string url)
+    {
+        var reason = await Guard().CheckUrlAsync(new Uri(url), TestContext.Current.CancellationToken);
+        // One text for every refusal: no address, no class, no "cannot be resolved" that would tell names apart.
+        Assert.Equal(WebhookEgressGuard.NotReachable, reason);
+        Assert.DoesNotContain("127.0.0.1", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("::1", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.1.2.3", reason, StringComparison.Ordinal);
     }
 }

@@ -1,8 +1,9 @@
 using System.Net;
 using MailGateway.Api.Messages;
+using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
-using MailGateway.Imap;
+using MailGateway.Testing;
 using MailKit;
 using MimeKit;
 
@@ -11,9 +12,13 @@ namespace MailGateway.IntegrationTests.Changes;
 public class ChangesTests(MailEnvFixture fixture)
 {
     private const string User = "user186";
+
+    /// <summary>The IMAP server these tests run against (a derived class per server, see Cyrus/CyrusServerTests.cs).</summary>
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, User, env => env.SeedAsync(User, 40, _ct));
+    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, Server, User, env => env.SeedAsync(User, 40, _ct));
 
     private static MimeMessage NewMessage(string subject)
     {

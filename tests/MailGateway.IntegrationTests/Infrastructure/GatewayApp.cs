@@ -131,9 +131,13 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     }
 
     /// <summary>Registers <paramref name="mailUser"/>'s Dovecot mailbox (implicit TLS, its password) and returns the account id.</summary>
-    public async Task<string> RegisterAccountAsync(HttpClient client, string mailUser, CancellationToken cancellationToken = default)
+    public Task<string> RegisterAccountAsync(HttpClient client, string mailUser, CancellationToken cancellationToken = default) =>
+        RegisterAccountAsync(client, mailUser, Env, cancellationToken);
+
+    /// <summary>Registers <paramref name="mailUser"/> of <paramref name="server"/> (e.g. the fixture's Cyrus) and returns the account id.</summary>
+    public async Task<string> RegisterAccountAsync(HttpClient client, string mailUser, MailEnvironment server, CancellationToken cancellationToken = default)
     {
-        using var response = await client.PostAsJsonAsync("/api/v1/accounts", AccountBody(mailUser), cancellationToken);
+        using var response = await client.PostAsJsonAsync("/api/v1/accounts", AccountBody(mailUser, server: server), cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode != System.Net.HttpStatusCode.Created)
             throw new InvalidOperationException($"Registering {mailUser} answered {(int)response.StatusCode}: {body}");
@@ -142,14 +146,14 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     }
 
     /// <summary>The <c>POST /api/v1/accounts</c> body for a Dovecot user (override pieces with <c>with</c>-style edits in tests).</summary>
-    public object AccountBody(string mailUser, string? password = null, int? port = null, string security = "tls") => new
+    public object AccountBody(string mailUser, string? password = null, int? port = null, string security = "tls", MailEnvironment? server = null) => new
     {
         displayName = $"{mailUser} (test)",
         email = $"{mailUser}@example.test",
         imap = new
         {
-            host = Env.Host,
-            port = port ?? (security == "tls" ? Env.ImapsPort : Env.ImapPort),
+            host = (server ?? Env).Host,
+            port = port ?? (security == "tls" ? (server ?? Env).ImapsPort : (server ?? Env).ImapPort),
             security,
             username = mailUser,
             password = password ?? MailEnvironment.PasswordOf(mailUser),

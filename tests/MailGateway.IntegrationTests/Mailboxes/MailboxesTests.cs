@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
+using MailGateway.Testing;
 using MailKit;
 
 namespace MailGateway.IntegrationTests.Mailboxes;
@@ -11,9 +12,13 @@ namespace MailGateway.IntegrationTests.Mailboxes;
 public class MailboxesTests(MailEnvFixture fixture)
 {
     private const string User = "user181";
+
+    /// <summary>The IMAP server these tests run against (a derived class per server, see Cyrus/CyrusServerTests.cs).</summary>
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, User, env => env.SeedAsync(User, 30, _ct));
+    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, Server, User, env => env.SeedAsync(User, 30, _ct));
 
     [Fact]
     public async Task Lists_mailboxes_with_the_counters_and_roles_imap_reports()

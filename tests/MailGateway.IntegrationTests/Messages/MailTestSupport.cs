@@ -18,12 +18,17 @@ public sealed record MailUser(string User, string AccountId, HttpClient Client, 
 
     /// <summary>The user's account (registered and seeded once per run; <paramref name="seed"/> runs first).</summary>
     public static Task<MailUser> GetAsync(MailEnvFixture fixture, string user, Func<MailEnvironment, Task>? seed = null) =>
-        Users.GetOrAdd(user, _ => new Lazy<Task<MailUser>>(async () =>
+        GetAsync(fixture, MailServerKind.Dovecot, user, seed);
+
+    /// <summary>The same for a user of <paramref name="server"/> (Cyrus users are separate mailboxes with the same names).</summary>
+    public static Task<MailUser> GetAsync(MailEnvFixture fixture, MailServerKind server, string user, Func<MailEnvironment, Task>? seed = null) =>
+        Users.GetOrAdd($"{server}:{user}", _ => new Lazy<Task<MailUser>>(async () =>
         {
-            if (seed is not null) await seed(fixture.Env);
+            var env = await fixture.ServerAsync(server);
+            if (seed is not null) await seed(env);
             var client = fixture.App.CreateClient(user);
-            var accountId = await fixture.App.RegisterAccountAsync(client, user);
-            return new MailUser(user, accountId, client, fixture.Env);
+            var accountId = await fixture.App.RegisterAccountAsync(client, user, env);
+            return new MailUser(user, accountId, client, env);
         })).Value;
 
     public string Api(string path) => $"/api/v1/accounts/{AccountId}{path}";

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
 using MailKit;
 using MailKit.Search;
 using MimeKit;
@@ -11,10 +12,14 @@ namespace MailGateway.IntegrationTests.Messages;
 public class MessageAppendTests(MailEnvFixture fixture)
 {
     private const string User = "user188";
+
+    /// <summary>The IMAP server these tests run against (a derived class per server, see Cyrus/CyrusServerTests.cs).</summary>
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     private static readonly string Inbox = ResourceIds.Mailbox("INBOX");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, User, env => env.SeedAsync(User, 5, _ct));
+    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, Server, User, env => env.SeedAsync(User, 5, _ct));
 
     private async Task<IList<UniqueId>> FindAsync(MailUser me, string mailbox, string messageId)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
 using MailKit;
 using MailKit.Search;
 
@@ -9,10 +10,14 @@ namespace MailGateway.IntegrationTests.Messages;
 public class MessageListTests(MailEnvFixture fixture)
 {
     private const string User = "user182";
+
+    /// <summary>The IMAP server these tests run against (a derived class per server, see Cyrus/CyrusServerTests.cs).</summary>
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     private static readonly string Inbox = ResourceIds.Mailbox("INBOX");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, User, env => env.SeedAsync(User, 130, _ct));
+    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, Server, User, env => env.SeedAsync(User, 130, _ct));
 
     private async Task<IList<UniqueId>> ImapSearchAsync(MailUser me, SearchQuery query)
     {

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
 using MailGateway.Api.Messages;
-using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
+using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
 using MailKit;
 using MimeKit;
 
@@ -11,16 +12,20 @@ namespace MailGateway.IntegrationTests.Messages;
 public class MessageReadTests(MailEnvFixture fixture)
 {
     private const string User = "user183";
+
+    /// <summary>The IMAP server these tests run against (a derived class per server, see Cyrus/CyrusServerTests.cs).</summary>
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     private const string Subject = "Grüße aus Köln — 日本語 ✉";
     private static readonly byte[] Binary = [.. Enumerable.Range(0, 300_000).Select(i => (byte)(i * 31 % 251))];
     private static readonly byte[] Csv = Encoding.UTF8.GetBytes("name;city\nZoë;Åre\n");
-    private static uint _uid;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<MailServerKind, uint> CraftedUids = new();
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, User, async env =>
+    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, Server, User, async env =>
     {
         await env.SeedAsync(User, 10, _ct);
-        _uid = await env.AppendAsync(User, "INBOX", Crafted(), _ct);
+        CraftedUids[Server] = await env.AppendAsync(User, "INBOX", Crafted(), _ct);
     });
 
     private static MimeMessage Crafted()
@@ -48,7 +53,7 @@ public class MessageReadTests(MailEnvFixture fixture)
         var me = await UserAsync();
         using var imap = await me.ImapAsync();
         await imap.Inbox.OpenAsync(FolderAccess.ReadOnly, _ct);
-        return (me, ResourceIds.Message(new MessageRef("INBOX", imap.Inbox.UidValidity, _uid)));
+        return (me, ResourceIds.Message(new MessageRef("INBOX", imap.Inbox.UidValidity, CraftedUids[Server])));
     }
 
     [Fact]
@@ -57,7 +62,7 @@ public class MessageReadTests(MailEnvFixture fixture)
         var (me, id) = await MessageAsync();
         var detail = await me.GetAsync<Detail>($"/messages/{id}");
 
-        Assert.Equal((id, _uid, Subject), (detail.Id, detail.Uid, detail.Subject));
+        Assert.Equal((id, CraftedUids[Server], Subject), (detail.Id, detail.Uid, detail.Subject));
         Assert.Equal(new Addr("Jürgen Müller", "juergen@example.de"), detail.From.Single());
         Assert.Contains("schöne Grüße", detail.Text, StringComparison.Ordinal);
         Assert.Contains("<b>Welt</b>", detail.Html, StringComparison.Ordinal);
@@ -83,7 +88,7 @@ public class MessageReadTests(MailEnvFixture fixture)
 
         using var imap = await me.ImapAsync();
         await imap.Inbox.OpenAsync(FolderAccess.ReadOnly, _ct);
-        using var stream = await imap.Inbox.GetStreamAsync(new UniqueId(_uid), string.Empty, _ct);
+        using var stream = await imap.Inbox.GetStreamAsync(new UniqueId(CraftedUids[Server]), string.Empty, _ct);
         using var expected = new MemoryStream();
         await stream.CopyToAsync(expected, _ct);
         Assert.Equal(expected.ToArray(), bytes);
@@ -127,7 +132,7 @@ public class MessageReadTests(MailEnvFixture fixture)
         await me.AssertProblemAsync(HttpMethod.Get, $"/messages/{ResourceIds.Message(new MessageRef("Nope", 1, 1))}", HttpStatusCode.NotFound, "mailbox_not_found");
         await me.AssertProblemAsync(HttpMethod.Get, $"/messages/{id}/attachments/{ResourceIds.Attachment("9")}", HttpStatusCode.NotFound, "message_not_found");
         await me.AssertProblemAsync(HttpMethod.Get, $"/messages/{id}/attachments/%21%21", HttpStatusCode.NotFound, "attachment_not_found");
-        Assert.Equal(_uid, (await me.GetAsync<Detail>($"/messages/{id}")).Uid);
+        Assert.Equal(CraftedUids[Server], (await me.GetAsync<Detail>($"/messages/{id}")).Uid);
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using System.Net;
 using MailGateway.Api.Messages;
-using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
+using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
 using MailKit;
 using MailKit.Search;
 using MimeKit;
@@ -11,11 +12,15 @@ namespace MailGateway.IntegrationTests.Messages;
 public class MessageWriteTests(MailEnvFixture fixture)
 {
     private const string User = "user184";
+
+    /// <summary>The IMAP server these tests run against (a derived class per server, see Cyrus/CyrusServerTests.cs).</summary>
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     private static readonly string Inbox = ResourceIds.Mailbox("INBOX");
     private static readonly string Archive = ResourceIds.Mailbox("Archive");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
-    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, User, env => env.SeedAsync(User, 20, _ct));
+    private Task<MailUser> UserAsync() => MailUser.GetAsync(fixture, Server, User, env => env.SeedAsync(User, 20, _ct));
 
     /// <summary>Appends a fresh message through a plain IMAP connection and answers its id.</summary>
     private async Task<(MailUser Me, string Id, uint Uid, uint Validity)> FreshAsync(string mailbox = "INBOX", MessageFlags flags = MessageFlags.None)

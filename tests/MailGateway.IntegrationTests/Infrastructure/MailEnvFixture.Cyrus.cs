@@ -1,0 +1,33 @@
+using MailGateway.Testing;
+
+namespace MailGateway.IntegrationTests.Infrastructure;
+
+public sealed partial class MailEnvFixture
+{
+    private readonly Lazy<Task<MailEnvironment>> _cyrus;
+
+    public MailEnvFixture() => _cyrus = new(StartCyrusAsync);
+
+    /// <summary>
+    /// The second reference server: a private Cyrus 3.6, started on first use, with the same users, passwords and CA as
+    /// <see cref="Env"/> (so every gateway already trusts it). No Redis of its own.
+    /// </summary>
+    public Task<MailEnvironment> CyrusAsync() => _cyrus.Value;
+
+    /// <summary>The environment running <paramref name="server"/>.</summary>
+    public async Task<MailEnvironment> ServerAsync(MailServerKind server) =>
+        server == MailServerKind.Cyrus ? await CyrusAsync() : Env;
+
+    private Task<MailEnvironment> StartCyrusAsync() => MailEnvironment.StartAsync(new MailEnvironmentOptions
+    {
+        Server = MailServerKind.Cyrus,
+        StartRedis = false,
+        CertificatesFrom = Path.GetDirectoryName(Env.CaCertificatePath),
+    }, CancellationToken.None);
+
+    private async ValueTask DisposeCyrusAsync()
+    {
+        if (_cyrus.IsValueCreated && _cyrus.Value.IsCompletedSuccessfully)
+            await _cyrus.Value.Result.DisposeAsync();
+    }
+}
