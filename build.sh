@@ -19,6 +19,8 @@ MG_APT_PACKAGES=(
   redis-server    # private Redis of the same fixture
   openssl         # TLS tooling (dovecot's own dependency; handy for openssl s_client checks)
   curl            # ./build.sh demo talks to the running gateway
+  postfix         # private submission server of MailEnvironment (StartPostfix): the sending tests, bench and demo
+  dovecot-lmtpd   # Postfix delivers into the private Dovecot over LMTP
   cyrus-common    # Cyrus master + libraries: the fixture's second IMAP server (imapd itself is extracted from the cyrus-imapd .deb,
   sasl2-bin       #   never installed: it would remove dovecot-imapd); saslpasswd2 writes the Cyrus users
 )
@@ -31,6 +33,7 @@ fi
 package_command() {
   case "$1" in
     dovecot-imapd) echo dovecot ;;
+    dovecot-lmtpd) echo /usr/lib/dovecot/lmtp ;;
     sasl2-bin) echo saslpasswd2 ;;
     cyrus-common) echo /usr/lib/cyrus/bin/master ;;
     nodejs) echo node ;;
@@ -55,6 +58,10 @@ ensure_packages() {
   fi
   echo "build.sh: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix: no system configuration (no /etc/postfix/main.cf, so no system instance starts); the tests run their own.
+  if command -v debconf-set-selections >/dev/null 2>&1; then
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections || true
+  fi
   apt-get update -qq </dev/null || echo "build.sh: apt-get update failed; trying the install anyway" >&2
   if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
     echo "build.sh: could not install ${missing[*]}; tests that need them will fail" >&2

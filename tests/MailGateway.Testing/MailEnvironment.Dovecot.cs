@@ -24,7 +24,8 @@ public sealed partial class MailEnvironment
         {
             ImapPort = _options.ImapPort != 0 ? _options.ImapPort : ServerProcess.FreePort();
             ImapsPort = _options.ImapsPort != 0 ? _options.ImapsPort : ServerProcess.FreePort();
-            var conf = DovecotConfig.Render(Directory, _account, ImapPort, ImapsPort, _options.ImapHibernateTimeout);
+            var conf = DovecotConfig.Render(Directory, _account, ImapPort, ImapsPort, _options.ImapHibernateTimeout)
+                + (_options.StartPostfix ? DovecotLmtpConfig.Render(Directory) : "");
             await File.WriteAllTextAsync(DovecotConfigPath, conf, ct).ConfigureAwait(false);
             ServerProcess.ChownTree(DovecotConfigPath, _account);
             try

@@ -72,6 +72,8 @@ public sealed partial class MailEnvironment : IAsyncDisposable
             else
                 await env.StartDovecotCoreAsync(dovecotExe, ct).ConfigureAwait(false);
             await redisStart.ConfigureAwait(false);
+            if (options.StartPostfix)
+                await env.StartPostfixCoreAsync(ct).ConfigureAwait(false);
             env.StartupTime = started.Elapsed;
             return env;
         }
@@ -124,6 +126,8 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
         var grace = TimeSpan.FromSeconds(10);
+        // Postfix first: its idle smtpd processes hold connections to Dovecot's auth socket (POSTFIX.md pitfall 8).
+        await StopPostfixAsync(CancellationToken.None).ConfigureAwait(false);
         await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_cyrus, grace), ServerProcess.StopAsync(_redis, grace)).ConfigureAwait(false);
         _dovecot = null;
         _cyrus = null;

@@ -32,6 +32,12 @@ public sealed class MailEnvironmentOptions
     public int ImapsPort { get; set; }
     public int RedisPort { get; set; }
 
+    /// <summary>Start a private Postfix too (submission on <see cref="MailEnvironment.SmtpPort"/>, delivering over Dovecot LMTP;
+    /// root only). Adds LMTP and a SASL auth socket to dovecot.conf.</summary>
+    public bool StartPostfix { get; set; }
+    public int SmtpPort { get; set; }
+    public int SmtpsPort { get; set; }
+
     /// <summary>How long to wait for the servers to answer.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
