@@ -40,7 +40,7 @@ internal sealed partial class ImapSession
         var first = Math.Max(0, below - limit);
         var wanted = new uint[below - first];
         for (var i = 0; i < wanted.Length; i++) wanted[i] = uids[below - 1 - i];
-        var summaries = await SummariesAsync(client, cache, view, mailbox, state.UidValidity, wanted, cancellationToken).ConfigureAwait(false);
+        var summaries = await CachedSummariesAsync(client, cache, view, mailbox, state.UidValidity, wanted, cancellationToken).ConfigureAwait(false);
         if (summaries is null) return null;
         var next = first > 0 && summaries.Count > 0 ? summaries[^1].Uid : (uint?)null;
         return new MessagePage(summaries, next, state);
@@ -80,7 +80,7 @@ internal sealed partial class ImapSession
 
     /// <summary>Summaries of <paramref name="uids"/> in that order: immutable parts from the cache, flags from the
     /// view; what is missing comes from one UID FETCH (and is cached). Null when the mailbox changed identity.</summary>
-    private async Task<List<MessageSummary>?> SummariesAsync(ImapClient client, ReadCache cache, MailboxView view, string mailbox, uint uidValidity,
+    private async Task<List<MessageSummary>?> CachedSummariesAsync(ImapClient client, ReadCache cache, MailboxView view, string mailbox, uint uidValidity,
         uint[] uids, CancellationToken cancellationToken)
     {
         var result = new MessageSummary?[uids.Length];
@@ -97,9 +97,8 @@ internal sealed partial class ImapSession
             if (folder.UidValidity != uidValidity) return null;
             var fetched = await folder.FetchAsync(UidSet(missing), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
             var byUid = new Dictionary<uint, MessageSummary>();
-            foreach (var item in fetched)
+            foreach (var summary in await SummariesAsync(folder, fetched, mailbox, cancellationToken).ConfigureAwait(false))
             {
-                var summary = SummaryMapper.ToSummary(item, mailbox, uidValidity);
                 byUid[summary.Uid] = summary;
                 cache.PutSummary(CacheScope, summary);
                 view.MergeFlags(summary.Uid, summary.Flags, summary.ModSeq);
