@@ -5,6 +5,7 @@ using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Sending;
 using MailGateway.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddImapOAuth();        // OAuth2 to IMAP: refresh-token clients and on-b
 builder.AddMessages();
 builder.AddMailEvents();
 builder.AddWebhooks();
+builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();
 
 var app = builder.Build();
@@ -26,6 +28,7 @@ app.MapMessagesApi();
 app.MapChangesApi();
 app.MapMailEvents();
 app.MapWebhooksApi();
+app.MapSendingApi();
 app.MapGraphQLApi();
 
 app.Run();
