@@ -13,6 +13,11 @@ public sealed class ImapAuthenticationException(string message, Exception? inner
 public sealed class ImapUnavailableException(string message, TimeSpan? retryAfter = null, Exception? inner = null) : ImapGatewayException(message, inner)
 {
     public TimeSpan RetryAfter { get; } = retryAfter ?? TimeSpan.FromSeconds(5);
+
+    /// <summary>For a non-idempotent operation (APPEND, MOVE, COPY, delete) that failed midway: true when its command
+    /// had been sent, so it may have taken effect (check before repeating it); false when it certainly did not.
+    /// Null for reads and idempotent writes.</summary>
+    public bool? MayHaveHappened { get; init; }
 }
 
 /// <summary>The account configuration is not allowed (insecure transport, forbidden host, private network).</summary>

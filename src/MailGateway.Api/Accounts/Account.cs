@@ -1,9 +1,10 @@
+using MailGateway.Api.Storage;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.Accounts;
 
 /// <summary>A registered mailbox account as stored. <see cref="ProtectedSecret"/> is Data-Protection ciphertext and never leaves the server.</summary>
-public sealed record Account
+public sealed record Account : IStoredRecord
 {
     public required string Id { get; init; }
     public required string OwnerId { get; init; }
@@ -31,12 +32,5 @@ public sealed record Account
         new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256);
 }
 
-/// <summary>Account storage: Redis when <c>Redis:Configuration</c> is set, else in memory.</summary>
-public interface IAccountStore
-{
-    Task<Account?> GetAsync(string accountId, CancellationToken cancellationToken = default);
-    Task<IReadOnlyList<Account>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default);
-    Task<IReadOnlyList<Account>> ListAllAsync(CancellationToken cancellationToken = default);
-    Task SaveAsync(Account account, CancellationToken cancellationToken = default);
-    Task<bool> DeleteAsync(string accountId, CancellationToken cancellationToken = default);
-}
+/// <summary>Account storage: Redis when <c>Redis:Configuration</c> is set, else in memory (<see cref="IRecordStore{T}"/>).</summary>
+public interface IAccountStore : IRecordStore<Account>;

@@ -28,13 +28,6 @@ internal static partial class AccountsApi
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
         services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();
-        var oauth = builder.Configuration.GetSection(OAuthRefreshOptions.Section).Get<OAuthRefreshOptions>();
-        if (!string.IsNullOrWhiteSpace(oauth?.TokenEndpoint))
-        {
-            services.AddSingleton(oauth);
-            services.AddHttpClient(RefreshTokenSource.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
-            services.AddSingleton<IImapOAuthTokenSource, RefreshTokenSource>();
-        }
         services.AddSingleton<IImapLoginObserver, ImapLoginObserver>(); // replaces the pool's default (no-op) observer
         return builder;
     }

@@ -24,7 +24,7 @@ internal sealed class PendingCredentials
     }
 }
 
-/// <summary>A source of OAuth2 access tokens for XOAUTH2/OAUTHBEARER accounts (e.g. <see cref="RefreshTokenSource"/>).
+/// <summary>A source of OAuth2 access tokens for XOAUTH2/OAUTHBEARER accounts (Security/ImapOAuthTokenSource).
 /// Sources are asked in registration order; the first non-null token wins; the access token stored with the account
 /// is the last resort.</summary>
 internal interface IImapOAuthTokenSource

@@ -30,6 +30,9 @@ internal sealed class ImapExceptionHandler(IProblemDetailsService problems, ILog
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var problem = new ProblemDetails { Status = mapped.Status, Title = mapped.Title, Detail = mapped.Detail, Type = ApiProblems.TypeFor(mapped.Code) };
         problem.Extensions["code"] = mapped.Code;
+        // A non-idempotent write whose connection died: tell the caller whether repeating it could duplicate it.
+        if (exception is ImapUnavailableException { MayHaveHappened: { } mayHaveHappened })
+            problem.Extensions["operationMayHaveHappened"] = mayHaveHappened;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
             .ConfigureAwait(false);
     }
@@ -39,7 +42,7 @@ internal sealed class ImapExceptionHandler(IProblemDetailsService problems, ILog
     {
         ImapAuthenticationException e => new(StatusCodes.Status502BadGateway, "imap_auth_failed",
             "The IMAP server rejected the account's credentials.", e.Message, TimeSpan.FromSeconds(60)),
-        ImapUnavailableException e => new(IsServerSide(e) ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
+        ImapUnavailableException e => new(IsServerSide(e) && e.MayHaveHappened is null ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
             "imap_unavailable", "The IMAP server is not available right now.", e.Message, e.RetryAfter),
         ImapPolicyException e => new(StatusCodes.Status422UnprocessableEntity, e.Code, "The IMAP account configuration is not allowed.", e.Message, null),
         MailboxNotFoundException e => new(StatusCodes.Status404NotFound, "mailbox_not_found", "The mailbox was not found.", e.Message, null),

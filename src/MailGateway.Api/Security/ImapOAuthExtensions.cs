@@ -26,7 +26,8 @@ public static class ImapOAuthExtensions
         if (services.Any(d => d.ServiceType == typeof(ImapOAuthTokenSource)))
             return builder; // already added (AddAccounts calls it; a second call from Program.cs is harmless)
 
-        services.AddOptions<ImapOAuthOptions>().BindConfiguration(ImapOAuthOptions.Section).ValidateOnStart();
+        services.AddOptions<ImapOAuthOptions>().BindConfiguration(ImapOAuthOptions.Section)
+            .PostConfigure<IConfiguration>(DefaultOAuthClient.AddTo).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOAuthOptions>, ImapOAuthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddDataProtection();

@@ -7,7 +7,7 @@ namespace MailGateway.Api.Security;
 /// <summary>Chooses the token source by what the account stores: a client's refresh token, or an on-behalf-of session.
 /// Accounts registered with a plain access token are left to the credential provider (null).</summary>
 internal sealed class ImapOAuthTokenSource(
-    RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, IOAuthTokenCache cache,
+    RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, TokenEndpointClient endpoint, IOAuthTokenCache cache,
     IServiceProvider services, TimeProvider time) : IImapOAuthGrants, IImapOAuthTokenSource
 {
     public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
@@ -29,10 +29,15 @@ internal sealed class ImapOAuthTokenSource(
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(secret);
         if (secret.SessionKey is null && secret.Client is null)
-            return null; // a password, a static access token, or the Accounts:OAuth default client
+        {
+            // A refresh token without a client belongs to the Accounts:OAuth client, when one is configured.
+            if (secret.RefreshToken is null || endpoint.FindClient(DefaultOAuthClient.Name) is null)
+                return null; // a password or a static access token
+            secret = secret with { Client = DefaultOAuthClient.Name };
+        }
         var stored = await services.GetRequiredService<IAccountStore>().GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
         if (stored is null || stored.CredentialStamp != account.CredentialStamp)
-            return secret.AccessToken; // being verified before it is stored: the token obtained by CreateSecretAsync
+            return await UnstoredAsync(secret, forceRefresh, cancellationToken).ConfigureAwait(false);
         try
         {
             if (secret.SessionKey is not null)
@@ -50,6 +55,16 @@ internal sealed class ImapOAuthTokenSource(
             }
             throw;
         }
+    }
+
+    /// <summary>Being verified before it is stored: the token obtained by CreateSecretAsync, or (a refresh token given
+    /// without one, or a token the server just refused) one refresh that nothing is saved from.</summary>
+    private async ValueTask<string?> UnstoredAsync(StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        if (secret.SessionKey is not null || secret.RefreshToken is null || (secret.AccessToken is not null && !forceRefresh))
+            return secret.AccessToken;
+        var response = await endpoint.RefreshAsync(secret.Client!, secret.RefreshToken, cancellationToken).ConfigureAwait(false);
+        return response.AccessToken;
     }
 
     public async Task ForgetAsync(string accountId, CancellationToken cancellationToken = default) =>

@@ -93,15 +93,16 @@ internal sealed class RefreshTokenGrants(
     private async Task SaveRotatedAsync(IAccountStore store, Account account, StoredSecret grant, TokenResponse response, DateTimeOffset obtainedAt)
     {
         // The new refresh token must not be lost once the endpoint issued it: don't let the caller cancel the save.
-        var current = await store.GetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
-        if (current is null || current.CredentialStamp != account.CredentialStamp)
-        {
-            SecurityLog.RotatedTokenNotSaved(logger, account.Id);
-            return;
-        }
+        // Field-level compare-and-set: only the secret changes, and only while the credentials are the ones refreshed,
+        // so a delete, disable or credential change made while the endpoint answered is never undone.
         var rotated = grant with { RefreshToken = response.RefreshToken, AccessToken = response.AccessToken, ExpiresAt = response.ExpiresAt };
-        await store.SaveAsync(current with { ProtectedSecret = protector.Protect(rotated), UpdatedAt = obtainedAt }, CancellationToken.None)
-            .ConfigureAwait(false);
-        SecurityLog.RefreshTokenRotated(logger, account.Id);
+        var protectedSecret = protector.Protect(rotated);
+        var saved = await store.UpdateAsync(account.Id, current => current.CredentialStamp == account.CredentialStamp
+            ? current with { ProtectedSecret = protectedSecret, UpdatedAt = obtainedAt }
+            : null, CancellationToken.None).ConfigureAwait(false);
+        if (saved is null)
+            SecurityLog.RotatedTokenNotSaved(logger, account.Id);
+        else
+            SecurityLog.RefreshTokenRotated(logger, account.Id);
     }
 }

@@ -1,7 +1,9 @@
+using MailGateway.Api.Storage;
+
 namespace MailGateway.Api.Webhooks;
 
 /// <summary>A subscription as stored. The secrets are Data-Protection ciphertext and never leave the server after creation/rotation.</summary>
-public sealed record Webhook
+public sealed record Webhook : IStoredRecord
 {
     public required string Id { get; init; }
     public required string OwnerId { get; init; }

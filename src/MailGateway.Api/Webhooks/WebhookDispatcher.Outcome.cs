@@ -44,36 +44,34 @@ internal sealed partial class WebhookDispatcher
 
     private async Task UpdateHealthAsync(string webhookId, bool ok, DateTimeOffset now)
     {
-        // Re-read: the owner may have changed the subscription during the attempt.
-        var webhook = await store.GetAsync(webhookId, CancellationToken.None).ConfigureAwait(false);
-        if (webhook is null)
-            return;
-        if (ok)
+        // Field-level compare-and-set: the owner may change (or delete) the subscription during the attempt, and
+        // writing back the record read before it would undo that (a new URL, a rotated secret, a re-enable).
+        string? disabledReason = null;
+        DateTimeOffset since = now;
+        var saved = await store.UpdateAsync(webhookId, webhook =>
         {
-            if (webhook.FailingSince is not null)
-                await store.SaveAsync(webhook with { FailingSince = null }, CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
-        var since = webhook.FailingSince ?? now;
-        if (webhook.Enabled && WebhookRetryPolicy.ShouldDisable(since, now, Options.DisableAfter))
-        {
-            var reason = $"Failing continuously since {since:O}.";
-            await store.SaveAsync(webhook with { Enabled = false, DisabledReason = reason, FailingSince = since, UpdatedAt = now },
-                CancellationToken.None).ConfigureAwait(false);
-            await queue.AddNoticeAsync(new WebhookDelivery
+            disabledReason = null;
+            if (ok)
+                return webhook.FailingSince is null ? null : webhook with { FailingSince = null };
+            since = webhook.FailingSince ?? now;
+            if (webhook.Enabled && WebhookRetryPolicy.ShouldDisable(since, now, Options.DisableAfter))
             {
-                Id = WebhookDelivery.NewNoticeId(),
-                WebhookId = webhookId,
-                EventType = WebhookDelivery.EndpointDisabled,
-                State = DeliveryState.Notice,
-                CreatedAt = now,
-                Note = reason,
-            }, CancellationToken.None).ConfigureAwait(false);
-            WebhooksLog.EndpointDisabled(logger, webhookId, since);
-        }
-        else if (webhook.FailingSince is null)
+                disabledReason = $"Failing continuously since {since:O}.";
+                return webhook with { Enabled = false, DisabledReason = disabledReason, FailingSince = since, UpdatedAt = now };
+            }
+            return webhook.FailingSince is null ? webhook with { FailingSince = since } : null;
+        }, CancellationToken.None).ConfigureAwait(false);
+        if (saved is null || disabledReason is null)
+            return;
+        await queue.AddNoticeAsync(new WebhookDelivery
         {
-            await store.SaveAsync(webhook with { FailingSince = since }, CancellationToken.None).ConfigureAwait(false);
-        }
+            Id = WebhookDelivery.NewNoticeId(),
+            WebhookId = webhookId,
+            EventType = WebhookDelivery.EndpointDisabled,
+            State = DeliveryState.Notice,
+            CreatedAt = now,
+            Note = disabledReason,
+        }, CancellationToken.None).ConfigureAwait(false);
+        WebhooksLog.EndpointDisabled(logger, webhookId, since);
     }
 }

@@ -89,6 +89,7 @@ internal sealed partial class ImapConnector(
             };
             // The socket is connected to the address we checked; the host name is only used for SNI and validation.
             await client.ConnectAsync(socket, account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
+            ConnectionLiveness.Track(client, socket);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -11,6 +11,10 @@ internal static class ImapErrors
         ex is IOException or ImapProtocolException or ServiceNotConnectedException or SocketException or TimeoutException
             or ObjectDisposedException;
 
+    /// <summary>True when a fresh connection may well succeed: the connection was dropped (BYE, reset, EOF, TLS),
+    /// not timed out (a second wait as long as the first would only double the caller's wait).</summary>
+    public static bool IsRetryable(Exception ex) => ex is not TimeoutException && ex.InnerException is not TimeoutException;
+
     /// <summary>True when the server said the mailbox does not exist (NONEXISTENT/TRYCREATE or the usual texts).</summary>
     public static bool IsMissingMailbox(ImapCommandException ex)
     {

@@ -5,7 +5,7 @@ namespace MailGateway.Imap.Pooling;
 internal sealed partial class ImapSessionPool
 {
     /// <summary>Gives a leased session its connection: a free one (preferring one with <paramref name="wantedPath"/>
-    /// selected, then the most recently used), NOOP-checked when unused for long; else a new one.
+    /// selected, then the most recently used), NOOP-checked when unused for long or when its socket looks closed; else a new one.
     /// The caller holds a gate permit, so the account's connection count stays within its cap.</summary>
     internal async Task<PooledConnection> BindAsync(AccountPool pool, ImapAccount account, string? wantedPath, CancellationToken cancellationToken)
     {
@@ -29,7 +29,9 @@ internal sealed partial class ImapSessionPool
                 Discard(pool, connection, "stale", null);
                 continue;
             }
-            if (_time.GetUtcNow() - connection.LastUsed >= _options.NoopAfter)
+            // NOOP only when unused for long or when the socket says the server wrote to (or closed) it while idle:
+            // a connection the server dropped is found here, never by the caller's request.
+            if (_time.GetUtcNow() - connection.LastUsed >= _options.NoopAfter || ConnectionLiveness.LooksSuspect(connection.Client))
             {
                 try
                 {
@@ -157,4 +159,6 @@ internal sealed partial class ImapSessionPool
     }
 
     internal void LeaseEnded() => _telemetry.LeaseEnded();
+
+    internal void Retrying(string accountId, Exception exception) => ImapLog.RetryingOnFreshConnection(_logger, accountId, exception);
 }

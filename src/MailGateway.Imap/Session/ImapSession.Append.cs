@@ -7,32 +7,35 @@ namespace MailGateway.Imap.Session;
 
 internal sealed partial class ImapSession
 {
-    public Task<MessageRef> AppendAsync(string mailbox, Stream rawMessage, IReadOnlyList<string>? flags = null, DateTimeOffset? internalDate = null, CancellationToken cancellationToken = default) => RunAsync(async () =>
+    public async Task<MessageRef> AppendAsync(string mailbox, Stream rawMessage, IReadOnlyList<string>? flags = null, DateTimeOffset? internalDate = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rawMessage);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         MimeMessage message;
         try
         {
+            // Parsed before any IMAP work, so a retry on a fresh connection appends the same message.
             message = await MimeMessage.LoadAsync(rawMessage, cancellationToken).ConfigureAwait(false);
         }
         catch (FormatException)
         {
             throw new ImapOperationException("The body is not a valid RFC 5322 message.");
         }
-        return await AppendMessageAsync(mailbox, message, flags, internalDate, cancellationToken).ConfigureAwait(false);
-    });
+        return await RunAsync(() => AppendMessageAsync(mailbox, message, flags, internalDate, cancellationToken), idempotent: false).ConfigureAwait(false);
+    }
 
     public Task<MessageRef> AppendAsync(string mailbox, ComposeRequest message, IReadOnlyList<string>? flags = null, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
         var mime = ComposeBuilder.Build(message, _account.Username.Contains('@', StringComparison.Ordinal) ? _account.Username : $"{_account.Username}@localhost", DateTimeOffset.UtcNow);
         return await AppendMessageAsync(mailbox, mime, flags, null, cancellationToken).ConfigureAwait(false);
-    });
+    }, idempotent: false);
 
     private async Task<MessageRef> AppendMessageAsync(string mailbox, MimeMessage message, IReadOnlyList<string>? flags, DateTimeOffset? internalDate, CancellationToken cancellationToken)
     {
         var (system, keywords) = ParseFlags(flags);
         var folder = await GetFolderAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var request = new AppendRequest(message, system, keywords) { InternalDate = internalDate };
+        await CommittingAsync(cancellationToken).ConfigureAwait(false);
         var uid = await folder.AppendAsync(request, cancellationToken).ConfigureAwait(false);
         if (uid is { } appended && appended.Validity != 0)
             return new MessageRef(folder.FullName, appended.Validity, appended.Id);

@@ -13,6 +13,7 @@ internal sealed partial class ImapSession
         var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
         var existing = await ExistingAsync(folder, uids, cancellationToken).ConfigureAwait(false);
         if (existing.Count == 0) return (IReadOnlyList<uint>)[];
+        await CommittingAsync(cancellationToken).ConfigureAwait(false);
         if (trash is not null && !string.Equals(trash.FullName, folder.FullName, StringComparison.Ordinal))
         {
             await folder.MoveToAsync(existing, trash, cancellationToken).ConfigureAwait(false);
@@ -24,7 +25,7 @@ internal sealed partial class ImapSession
             await folder.ExpungeAsync(existing, cancellationToken).ConfigureAwait(false);
         }
         return [.. existing.Select(u => u.Id)];
-    });
+    }, idempotent: false);
 
     /// <summary>The special-use \Trash folder, else a folder with a usual trash name.</summary>
     private async Task<IMailFolder?> FindTrashAsync(string mailbox, CancellationToken cancellationToken)

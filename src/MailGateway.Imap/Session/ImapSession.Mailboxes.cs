@@ -34,8 +34,12 @@ internal sealed partial class ImapSession
     {
         MailboxPaths.Validate(path);
         var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
-        if (await TryGetFolderAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+        if (await TryGetFolderAsync(path, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            // On a retry the first attempt may have created it before its connection died: same answer as then.
+            if (Retrying) return await InfoAsync(existing, cancellationToken).ConfigureAwait(false);
             throw new MailboxAlreadyExistsException(path);
+        }
         var folder = await CreateWithParentsAsync(client, path, cancellationToken).ConfigureAwait(false);
         return await InfoAsync(folder, cancellationToken).ConfigureAwait(false);
     });
@@ -44,6 +48,8 @@ internal sealed partial class ImapSession
     {
         ArgumentNullException.ThrowIfNull(update);
         var client = await ClientAsync(null, cancellationToken).ConfigureAwait(false);
+        if (Retrying && await RenamedByFirstAttemptAsync(path, update.NewPath, cancellationToken).ConfigureAwait(false))
+            path = update.NewPath!;
         var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         if (update.NewPath is { } newPath && newPath != path)
         {
@@ -76,8 +82,15 @@ internal sealed partial class ImapSession
         MailboxesChanged();
         // UNSELECT (never CLOSE, which would expunge other clients' \Deleted mail) before deleting.
         if (folder.IsOpen) await folder.CloseAsync(false, cancellationToken).ConfigureAwait(false);
+        await CommittingAsync(cancellationToken).ConfigureAwait(false);
         await MissingAsNotFound(path, () => folder.DeleteAsync(cancellationToken)).ConfigureAwait(false);
-    });
+    }, idempotent: false);
+
+    /// <summary>On a retry: the source is gone and the target exists, so the first attempt's RENAME went through.</summary>
+    private async Task<bool> RenamedByFirstAttemptAsync(string path, string? newPath, CancellationToken cancellationToken) =>
+        newPath is not null && newPath != path
+        && await TryGetFolderAsync(path, cancellationToken).ConfigureAwait(false) is null
+        && await TryGetFolderAsync(newPath, cancellationToken).ConfigureAwait(false) is not null;
 
     private async Task<IMailFolder?> TryGetFolderAsync(string path, CancellationToken cancellationToken)
     {

@@ -25,6 +25,7 @@ internal sealed partial class ImapSession
 
         var hasUidPlus = client.Capabilities.HasFlag(ImapCapabilities.UidPlus);
         var messageIds = hasUidPlus ? null : await MessageIdsAsync(folder, existing, cancellationToken).ConfigureAwait(false);
+        await CommittingAsync(cancellationToken).ConfigureAwait(false);
         var map = move
             ? await folder.MoveToAsync(existing, target, cancellationToken).ConfigureAwait(false)
             : await folder.CopyToAsync(existing, target, cancellationToken).ConfigureAwait(false);
@@ -34,7 +35,7 @@ internal sealed partial class ImapSession
             return [.. map.Source.Select((s, i) => new UidMapping(s.Id, map.Destination[i].Id, validity))];
         }
         return await FindByMessageIdAsync(destination, existing, messageIds ?? [], cancellationToken).ConfigureAwait(false);
-    });
+    }, idempotent: false);
 
     private static async Task<Dictionary<uint, string>> MessageIdsAsync(IMailFolder folder, IList<UniqueId> uids, CancellationToken cancellationToken)
     {

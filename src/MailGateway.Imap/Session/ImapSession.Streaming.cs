@@ -69,6 +69,7 @@ internal sealed partial class ImapSession
                 ? await folder.GetStreamAsync(uid, offset, ChunkSize, cancellationToken).ConfigureAwait(false)
                 : await folder.GetStreamAsync(uid, section, offset, ChunkSize, cancellationToken).ConfigureAwait(false);
             var length = (int)chunk.Length;
+            Committing(); // bytes go to the caller from here: a later failure cannot be hidden by a retry
             await chunk.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
             offset += length;
             if (length < ChunkSize) break;

@@ -13,6 +13,8 @@ internal sealed partial class ImapSession : IImapSession
     private readonly ImapAccount _account;
     private PooledConnection? _connection;
     private bool _broken;
+    private bool _committed;
+    private bool _retrying;
     private int _disposed;
 
     public ImapSession(ImapSessionPool pool, AccountPool accountPool, ImapAccount account)
@@ -86,48 +88,90 @@ internal sealed partial class ImapSession : IImapSession
     }
 
     /// <summary>Runs one operation, turning protocol trouble into gateway exceptions. A connection failure marks
-    /// the connection broken so it is discarded instead of going back to the pool.</summary>
-    internal async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    /// the connection broken so it is discarded instead of going back to the pool. When the connection died before
+    /// the operation reached its point of no return (<see cref="Committing"/>: a non-idempotent command sent, or the
+    /// first byte handed to the caller), the operation runs once more on a fresh connection: the caller never sees a
+    /// connection the server dropped. Idempotent operations never commit except by streaming.</summary>
+    internal async Task<T> RunAsync<T>(Func<Task<T>> operation, bool idempotent = true)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await operation().ConfigureAwait(false);
-        }
-        catch (ImapGatewayException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
-        {
-            _broken = true;
-            throw new ImapUnavailableException("The IMAP connection failed during the operation.", TimeSpan.FromSeconds(2), ex);
-        }
-        catch (FolderNotFoundException ex)
-        {
-            throw new MailboxNotFoundException(ex.FolderName);
-        }
-        catch (MailKit.MessageNotFoundException)
-        {
-            throw new MessageNotFoundException();
-        }
-        catch (ImapCommandException ex)
-        {
-            throw new ImapOperationException($"The IMAP server refused the operation: {Sanitize(ex.ResponseText)}");
-        }
-        catch (OperationCanceledException)
-        {
-            // MailKit drops the connection when a command is cancelled midway; make sure it isn't reused.
-            if (_connection is { Client.IsConnected: false }) _broken = true;
-            throw;
+            _committed = false;
+            _retrying = attempt > 1;
+            try
+            {
+                return await operation().ConfigureAwait(false);
+            }
+            catch (ImapGatewayException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ImapErrors.IsConnectionFailure(ex))
+            {
+                var committed = _committed;
+                DropConnection();
+                if (attempt == 1 && !committed && ImapErrors.IsRetryable(ex))
+                {
+                    _pool.Retrying(_account.Id, ex);
+                    continue;
+                }
+                throw new ImapUnavailableException(committed && !idempotent
+                        ? "The IMAP connection failed while the operation was under way; it may or may not have taken effect."
+                        : "The IMAP connection failed during the operation.", TimeSpan.FromSeconds(2), ex)
+                { MayHaveHappened = idempotent ? null : committed };
+            }
+            catch (FolderNotFoundException ex)
+            {
+                throw new MailboxNotFoundException(ex.FolderName);
+            }
+            catch (MailKit.MessageNotFoundException)
+            {
+                throw new MessageNotFoundException();
+            }
+            catch (ImapCommandException ex)
+            {
+                throw new ImapOperationException($"The IMAP server refused the operation: {Sanitize(ex.ResponseText)}");
+            }
+            catch (OperationCanceledException)
+            {
+                // MailKit drops the connection when a command is cancelled midway; make sure it isn't reused.
+                if (_connection is { Client.IsConnected: false }) _broken = true;
+                throw;
+            }
         }
     }
 
-    internal Task RunAsync(Func<Task> operation) => RunAsync(async () =>
+    internal Task RunAsync(Func<Task> operation, bool idempotent = true) => RunAsync(async () =>
     {
         await operation().ConfigureAwait(false);
         return true;
-    });
+    }, idempotent);
+
+    /// <summary>Marks the point of no return of the running operation: from here a dead connection is reported,
+    /// not retried (bytes went to the caller).</summary>
+    internal void Committing() => _committed = true;
+
+    /// <summary>Before a non-idempotent command: if the socket looks dropped, NOOP first (a failure there is still
+    /// retried on a fresh connection, since nothing happened yet); then marks the point of no return.</summary>
+    internal async Task CommittingAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } connection && ConnectionLiveness.LooksSuspect(connection.Client))
+            await connection.Client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+        _committed = true;
+    }
+
+    /// <summary>True while an operation runs for the second time (it may find its own first attempt's effect).</summary>
+    internal bool Retrying => _retrying;
+
+    /// <summary>Gives the dead connection back as broken and unbinds, so the next step binds a live one.</summary>
+    private void DropConnection()
+    {
+        var connection = _connection;
+        _connection = null;
+        _broken = false;
+        if (connection is not null) _pool.Return(_accountPool, connection, broken: true);
+    }
 
     private static string Sanitize(string? text)
     {

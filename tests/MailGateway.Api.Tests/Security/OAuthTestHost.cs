@@ -95,6 +95,8 @@ internal sealed class ScriptedTokenEndpoint : HttpMessageHandler
     public int LifetimeSeconds { get; set; } = 3600;
     public string? RotateTo { get; set; }
     public TimeSpan Delay { get; set; }
+    /// <summary>Awaited after the request is recorded and before the answer: lets a test act while the endpoint "thinks".</summary>
+    public Func<Task>? Gate { get; set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -104,6 +106,8 @@ internal sealed class ScriptedTokenEndpoint : HttpMessageHandler
         Requests.Enqueue((request.RequestUri!, form, request.Headers.Authorization?.ToString()));
         if (Delay > TimeSpan.Zero)
             await Task.Delay(Delay, cancellationToken);
+        if (Gate is not null)
+            await Gate();
         if (Respond is not null)
             return Respond(form);
         var n = Interlocked.Increment(ref _issued);
@@ -126,6 +130,17 @@ internal sealed class MemoryAccounts : IAccountStore
     public Task<IReadOnlyList<Account>> ListAllAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<Account>>([.. Items.Values]);
     public Task SaveAsync(Account account, CancellationToken cancellationToken = default) { Items[account.Id] = account; return Task.CompletedTask; }
     public Task<bool> DeleteAsync(string accountId, CancellationToken cancellationToken = default) => Task.FromResult(Items.TryRemove(accountId, out _));
+    public Task<Account?> UpdateAsync(string id, Func<Account, Account?> change, CancellationToken cancellationToken = default)
+    {
+        while (Items.TryGetValue(id, out var current))
+        {
+            if (change(current) is not { } updated)
+                return Task.FromResult<Account?>(null);
+            if (Items.TryUpdate(id, updated, current))
+                return Task.FromResult<Account?>(updated);
+        }
+        return Task.FromResult<Account?>(null);
+    }
 }
 
 internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider

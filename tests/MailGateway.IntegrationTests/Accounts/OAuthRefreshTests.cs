@@ -55,6 +55,7 @@ public sealed class OAuthRefreshTests(MailEnvFixture fixture) : IAsyncLifetime
         o.Settings["Accounts:OAuth:TokenEndpoint"] = _endpointUrl;
         o.Settings["Accounts:OAuth:ClientId"] = "mg-test";
         o.Settings["Accounts:OAuth:ClientSecret"] = "mg-client-secret";
+        o.Settings["ImapOAuth:AllowInsecureTokenEndpoint"] = "true"; // the test's endpoint is plain http on loopback
     });
 
     private static object Body(GatewayApp app, string user, string mechanism, string? accessToken, string refreshToken) => new
