@@ -5,6 +5,7 @@ using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Sending;
 using MailGateway.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ builder.AddChanges();
 builder.AddMailWatching();     // IMAP IDLE/NOTIFY/poll watchers (section Events)
 builder.AddMailEvents();       // event pipeline, watch supervisor, SignalR hub
 builder.AddWebhooks();
+builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ app.MapMessagesApi();
 app.MapChangesApi();
 app.MapMailEvents();
 app.MapWebhooksApi();
+app.MapSendingApi();
 app.MapGraphQLApi();
 
 app.Run();
