@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using MailGateway.Api.Messages;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;

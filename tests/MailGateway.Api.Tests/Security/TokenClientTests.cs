@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Shared;
 using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Builder;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;

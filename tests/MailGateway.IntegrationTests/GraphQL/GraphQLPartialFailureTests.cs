@@ -1,4 +1,4 @@
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.IntegrationTests.Infrastructure;
 
 namespace MailGateway.IntegrationTests.GraphQL;

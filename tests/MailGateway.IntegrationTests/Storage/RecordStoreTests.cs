@@ -1,4 +1,5 @@
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Shared;
 using MailGateway.Api.Webhooks;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
