@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using MailGateway.Api.Messages;
 using MailGateway.Imap;
 using MailGateway.Testing;
 using MimeKit;
-using MailGateway.Api.Shared;
 
 namespace MailGateway.Bench;
 

@@ -1,5 +1,5 @@
-using MailGateway.Api.Shared;
 using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.GraphQL;
 
