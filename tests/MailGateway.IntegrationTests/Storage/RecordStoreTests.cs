@@ -4,7 +4,6 @@ using MailGateway.Api.Webhooks;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
 using StackExchange.Redis;
-using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Storage;
 
