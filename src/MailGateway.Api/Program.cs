@@ -6,6 +6,7 @@ using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Sending;
 using MailGateway.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.AddMailWatching();     // IMAP IDLE/NOTIFY/poll watchers (section Events
 builder.AddMailEvents();       // event pipeline, watch supervisor, SignalR hub
 builder.AddCluster();          // instance heartbeat, balanced watch ownership, cluster-wide IMAP budget
 builder.AddWebhooks();
+builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.MapChangesApi();
 app.MapMailEvents();
 app.MapClusterApi();
 app.MapWebhooksApi();
+app.MapSendingApi();
 app.MapGraphQLApi();
 
 app.Run();

@@ -27,7 +27,7 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     private int _disposed;
 
     public ImapSessionPool(IImapConnectionSource connector, IOptions<ImapOptions> options, ImapTelemetry telemetry,
-        TimeProvider time, ILogger<ImapSessionPool> logger, ReadCache? cache = null, IImapConnectionBudget? budget = null)
+        TimeProvider time, ILogger<ImapSessionPool> logger, IImapConnectionBudget? budget = null, ReadCache? cache = null)
     {
         Cache = cache;
         _budget = budget ?? new UnlimitedConnectionBudget();
