@@ -72,7 +72,8 @@ internal static class MailEventsExtensions
     /// <summary><c>/hubs/mail</c> and the <c>/demo</c> live inbox page (static files under wwwroot/demo).</summary>
     public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app)
     {
-        app.MapHub<MailEventsHub>(HubPath).RequireAuthorization();
+        // A connection ends when the token that opened it expires; the client reconnects with a fresh one.
+        app.MapHub<MailEventsHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         app.MapDemoPage();
         return app;
     }

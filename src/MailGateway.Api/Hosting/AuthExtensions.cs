@@ -30,12 +30,16 @@ internal static class AuthExtensions
             var authority = oidc["Authority"];
             if (string.IsNullOrWhiteSpace(authority))
                 throw new InvalidOperationException("Authentication:Provider is Oidc but Authentication:Oidc:Authority is not set.");
+            // Without an audience, any token the issuer minted for another application would be accepted.
+            var audience = oidc["Audience"];
+            if (string.IsNullOrWhiteSpace(audience))
+                throw new InvalidOperationException("Authentication:Provider is Oidc but Authentication:Oidc:Audience is not set. " +
+                    "Set it to the audience (aud) the issuer puts in tokens for this gateway; tokens for other applications must not be accepted.");
             authentication.AddJwtBearer(o =>
             {
                 o.Authority = authority;
-                o.Audience = oidc["Audience"];
+                o.Audience = audience;
                 o.RequireHttpsMetadata = oidc.GetValue("RequireHttpsMetadata", true);
-                o.TokenValidationParameters.ValidateAudience = !string.IsNullOrWhiteSpace(oidc["Audience"]);
             });
         }
         else if (provider.Equals(DevelopmentProvider, StringComparison.OrdinalIgnoreCase))
@@ -66,7 +70,12 @@ internal static class AuthExtensions
 
         // After the provider's own configuration (Identity.Web sets Events in Configure): chain, don't replace.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .PostConfigure<ILoggerFactory>((o, loggers) => ChainEvents(o, loggers.CreateLogger("MailGateway.Api.Authentication")));
+            .PostConfigure<ILoggerFactory>((o, loggers) =>
+            {
+                // The audience is never optional, whatever a provider section says (Entra ID: the ClientId).
+                o.TokenValidationParameters.ValidateAudience = true;
+                ChainEvents(o, loggers.CreateLogger("MailGateway.Api.Authentication"));
+            });
         return builder;
     }
 
