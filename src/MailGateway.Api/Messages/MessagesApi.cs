@@ -1,24 +1,21 @@
-using MailGateway.Api.Changes;
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Mailboxes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 
 internal static partial class MessagesApi
 {
-    /// <summary>Registers the services shared by REST and GraphQL for mailboxes, messages and changes.</summary>
+    /// <summary>Registers the message service REST and GraphQL share, and the account access (<see cref="MailAccess"/>) every mail feature uses.</summary>
     public static IHostApplicationBuilder AddMessages(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MessagesOptions>()
             .BindConfiguration(MessagesOptions.Section)
             .Validate(o => o.MaxUploadBytes > 0, "Messages:MaxUploadBytes must be positive.")
             .ValidateOnStart();
-        builder.Services.AddScoped<MailAccess>();
-        builder.Services.AddScoped<MailboxService>();
+        builder.Services.TryAddScoped<MailAccess>();
         builder.Services.AddScoped<MessageService>();
-        builder.Services.AddScoped<ChangeService>();
         return builder;
     }
 
@@ -63,14 +60,11 @@ internal static partial class MessagesApi
     {
         var caller = Caller.From(context.User);
         var filter = query.ToQuery();
-        if (context.Request.Headers.IfNoneMatch.Count > 0)
-        {
-            var state = await messages.GetStateAsync(caller, accountId, mailboxId, cancellationToken);
-            if (ConditionalResults.NotModified(context, ListETags.ForMessages(context.Request, mailboxId, state)))
-                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
+        // One lease: the page itself proves the state (from the read cache it costs one STATUS), so a conditional
+        // request needs no separate state lookup.
         var result = await messages.ListAsync(caller, accountId, mailboxId, filter, query.Cursor, cancellationToken);
-        ConditionalResults.NotModified(context, ListETags.ForMessages(context.Request, mailboxId, result.State));
+        if (ConditionalResults.NotModified(context, ListETags.ForMessages(context.Request, mailboxId, result.State)))
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Ok(result.Page);
     }
 
