@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
