@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using MailGateway.Imap.Caching;
 using MailGateway.Imap.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,12 +22,16 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _evictionTimer;
+    private readonly IImapConnectionBudget _budget;
     private int _globalOpen;
     private int _disposed;
 
     public ImapSessionPool(IImapConnectionSource connector, IOptions<ImapOptions> options, ImapTelemetry telemetry,
-        TimeProvider time, ILogger<ImapSessionPool> logger)
+        TimeProvider time, ILogger<ImapSessionPool> logger, IImapConnectionBudget? budget = null, ReadCache? cache = null)
     {
+        Cache = cache;
+        _budget = budget ?? new UnlimitedConnectionBudget();
+        _budget.Contended += OnContended;
         _connector = connector;
         _options = options.Value;
         _telemetry = telemetry;
@@ -39,6 +44,8 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     internal ReconnectBackoff Backoff { get; init; } = ReconnectBackoff.Default;
     internal ImapOptions Options => _options;
     internal SyncSnapshots Snapshots { get; } = new();
+    /// <summary>The read-path cache (null when the host registered none).</summary>
+    internal ReadCache? Cache { get; }
     internal int GlobalOpen => Volatile.Read(ref _globalOpen);
 
     public async ValueTask<IImapSession> RentAsync(ImapAccount account, CancellationToken cancellationToken = default)
@@ -160,6 +167,7 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _evictionTimer.DisposeAsync().ConfigureAwait(false);
+        _budget.Contended -= OnContended;
         foreach (var pool in _accounts.Values)
         {
             List<PooledConnection> closing;
