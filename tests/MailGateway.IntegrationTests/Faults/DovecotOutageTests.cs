@@ -33,7 +33,7 @@ public sealed class DovecotOutageTests(MailEnvFixture fixture)
         await using var events = await EventClient.ConnectAsync(app, app.CreateToken(Owner), ct);
         await events.SubscribeAsync(accountId, ct);
         await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(30));
-        var messages = $"/api/v1/accounts/{accountId}/mailboxes/{MailGateway.Api.Messages.ResourceIds.Mailbox("INBOX")}/messages";
+        var messages = $"/api/v1/accounts/{accountId}/mailboxes/{MailGateway.Api.Shared.ResourceIds.Mailbox("INBOX")}/messages";
         using (var ok = await http.GetAsync(messages, ct)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
         await env.KillDovecotAsync();
