@@ -2,6 +2,9 @@ namespace MailGateway.Api.Events;
 
 internal static partial class EventsLog
 {
+    [LoggerMessage(EventId = 3320, EventName = "PublishFailed", Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) was not published (the durable side did not take it); the watch retries it from IMAP state")]
+    public static partial void PublishFailed(ILogger logger, string eventId, string type, Exception exception);
+
     [LoggerMessage(EventId = 4001, EventName = "SinkFailed", Level = LogLevel.Error, Message = "Event sink {Sink} failed for event {EventId} ({Type})")]
     public static partial void SinkFailed(ILogger logger, string sink, string eventId, string type, Exception exception);
 

@@ -11,6 +11,9 @@ public sealed class EventsOptions
     public int StreamMaxLength { get; set; } = 10_000;
     /// <summary>How long a published event id is remembered, so a repeat (e.g. after a failover) is dropped.</summary>
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(2);
+    /// <summary>How long a publish attempt holds an event id before it counts as abandoned (a claim whose attempt
+    /// failed and whose release did not reach Redis blocks retries at most this long).</summary>
+    public TimeSpan PublishClaimTtl { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Lease that makes exactly one instance watch an account; renewed every third of it.</summary>
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Lifetime of a demand registration (SignalR/GraphQL subscribers) unless renewed by its instance.</summary>

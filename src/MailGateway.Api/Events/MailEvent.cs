@@ -39,6 +39,10 @@ public interface IMailEventSink
     ValueTask HandleAsync(MailEvent mailEvent, CancellationToken cancellationToken = default);
 }
 
+/// <summary>A sink whose acceptance makes an event durable (the webhook queue): when it fails, the event is not
+/// published, its dedupe claim is released and the watcher's checkpoint stays put, so it is retried from IMAP state.</summary>
+public interface IDurableMailEventSink : IMailEventSink;
+
 /// <summary>The one publisher: watchers (and tests) hand events here; it fans them out to the sinks.</summary>
 public interface IMailEventPublisher
 {

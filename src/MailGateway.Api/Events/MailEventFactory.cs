@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using MailGateway.Api.Messages;
 using MailGateway.Imap;
 
@@ -8,7 +9,8 @@ namespace MailGateway.Api.Events;
 /// <summary>Turns what a watcher saw into the public events (DESIGN §4), with deterministic ids.</summary>
 public static class MailEventFactory
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Like the REST answers: absent instead of null, so a message.created summary is the list item field for field.
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public static IEnumerable<MailEvent> Create(string accountId, MailboxChange change, DateTimeOffset now) => change switch
     {

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQL.Validation.Errors.Custom;
+using MailGateway.Api.Hosting;
 using MailGateway.Api.Messages;
 using MailGateway.Imap;
 
@@ -48,6 +49,7 @@ internal static class GraphQLErrors
         ImapPolicyException e => (e.Code, e.Message),
         MailboxAlreadyExistsException e => ("mailbox_exists", e.Message),
         ImapOperationException e => ("imap_operation_failed", e.Message),
+        _ when StorageFailures.IsStorageFailure(exception) => (StorageFailures.Code, StorageFailures.Title),
         _ when exception.InnerException is not null => Describe(exception.InnerException),
         _ => null,
     };
@@ -78,6 +80,7 @@ internal static class GraphQLUnhandledExceptions
     {
         null => null,
         ImapUnavailableException e => e.RetryAfter,
+        _ when StorageFailures.IsStorageFailure(exception) => StorageFailures.RetryAfter,
         _ => FindRetryAfter(exception.InnerException),
     };
 }

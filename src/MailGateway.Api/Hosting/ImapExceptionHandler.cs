@@ -20,6 +20,10 @@ internal sealed class ImapExceptionHandler(IProblemDetailsService problems, ILog
             HostingLog.Unhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             mapped = new MappedProblem(StatusCodes.Status500InternalServerError, "internal_error", "An unexpected error occurred.", null, null);
         }
+        else if (StorageFailures.IsStorageFailure(exception))
+        {
+            FaultsLog.StorageFailed(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
+        }
         else if (exception is ImapGatewayException)
         {
             HostingLog.ImapFailure(logger, httpContext.Request.Method, httpContext.Request.Path, mapped.Code, exception.Message);
@@ -55,6 +59,8 @@ internal sealed class ImapExceptionHandler(IProblemDetailsService problems, ILog
             "payload_too_large", "The request body is too large.", null, null),
         BadHttpRequestException e => new(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest,
             "invalid_request", "The request could not be read.", e.Message, null),
+        _ when StorageFailures.IsStorageFailure(exception) => new(StatusCodes.Status503ServiceUnavailable, StorageFailures.Code,
+            StorageFailures.Title, null, StorageFailures.RetryAfter),
         _ => null,
     };
 

@@ -9,6 +9,12 @@ internal static class RedisExtensions
     /// <summary>Every key the gateway writes starts with this.</summary>
     public const string KeyPrefix = "mg:";
 
+    /// <summary>Default sync/async/connect timeout of Redis commands.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(3);
+
+    private static bool Mentions(string configuration, string option) =>
+        configuration.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
+
     public static bool IsRedisConfigured(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[ConfigurationKey]);
 
@@ -21,6 +27,11 @@ internal static class RedisExtensions
         {
             var options = ConfigurationOptions.Parse(configuration);
             options.AbortOnConnectFail = false;   // start even when Redis is briefly away; readiness reports it
+            // A stalled Redis fails a request within seconds (503 storage_unavailable) instead of hanging it; an
+            // explicit value in the configuration string wins.
+            if (!Mentions(configuration, "syncTimeout")) options.SyncTimeout = (int)CommandTimeout.TotalMilliseconds;
+            if (!Mentions(configuration, "asyncTimeout")) options.AsyncTimeout = (int)CommandTimeout.TotalMilliseconds;
+            if (!Mentions(configuration, "connectTimeout")) options.ConnectTimeout = (int)CommandTimeout.TotalMilliseconds;
             options.ClientName ??= "mailgateway";
             HostingLog.RedisConfigured(sp.GetRequiredService<ILoggerFactory>().CreateLogger("MailGateway.Api.Redis"));
             return ConnectionMultiplexer.Connect(options);

@@ -71,6 +71,8 @@ public sealed class MailboxService(MailAccess access)
             MailboxNames.CheckPath(newPath, current.Delimiter);
         }
         if (newPath == path) newPath = null;
+        if (newPath is not null && string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase))
+            throw MailApiException.MailboxProtected("INBOX cannot be renamed.");
         var updated = await session.UpdateMailboxAsync(path, new MailboxUpdate(newPath, request.Subscribed), cancellationToken);
         return MailboxDto.From(updated);
     }

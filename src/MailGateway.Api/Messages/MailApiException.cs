@@ -20,6 +20,7 @@ public sealed class MailApiException(int status, string code, string title, stri
     public static MailApiException AttachmentNotFound() => new(404, "attachment_not_found", "The attachment was not found.");
     public static MailApiException Validation(string detail) => new(400, "validation_failed", "The request is not valid.", detail);
     public static MailApiException InvalidCursor(string detail) => new(400, "invalid_cursor", "The cursor is not valid for this request.", detail);
+    public static MailApiException MailboxProtected(string detail) => new(422, "mailbox_protected", "The mailbox cannot be changed this way.", detail);
     public static MailApiException InvalidState(string detail) => new(400, "invalid_state", "The state token is not valid for this mailbox.", detail);
 
     public ProblemHttpResult ToProblem() => ApiProblems.Create(Status, Code, Title, Detail);

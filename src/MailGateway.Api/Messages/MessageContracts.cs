@@ -24,6 +24,10 @@ public record MessageSummaryDto
     public bool Draft { get; init; }
     public bool HasAttachments { get; init; }
     public string? Preview { get; init; }
+
+    /// <summary>True when the server's answer for this message could not be summarised: only uid, size, flags and dates are known.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Unparsable { get; init; }
 }
 
 /// <summary>One header line of a message.</summary>

@@ -25,6 +25,7 @@ internal static class MessageMapping
         Draft = s.Draft,
         HasAttachments = s.HasAttachments,
         Preview = s.Preview,
+        Unparsable = s.Unparsable,
     };
 
     public static MessageDetailDto ToDto(this MessageDetail d) => new(d.Summary.ToDto())

@@ -39,7 +39,7 @@ internal sealed class WebhookEnqueuer(
 /// The webhook consumer of the event pipeline. <see cref="EventDelivery.Once"/>: the pipeline calls it once per event in the
 /// cluster; the delivery id makes a repeated call harmless anyway. Only subscriptions of the account's owner can match.
 /// </summary>
-internal sealed class WebhookEventSink(IAccountStore accounts, IWebhookStore store, WebhookEnqueuer enqueuer) : IMailEventSink
+internal sealed class WebhookEventSink(IAccountStore accounts, IWebhookStore store, WebhookEnqueuer enqueuer) : IDurableMailEventSink
 {
     public EventDelivery Delivery => EventDelivery.Once;
 

@@ -27,6 +27,7 @@ public enum ImapAuthMechanism
 /// <param name="CredentialStamp">Changes whenever the credentials change; an account in state
 /// <c>authFailed</c> is retried only after the stamp changes (or <see cref="IImapSessionPool.ResetAsync"/>).</param>
 /// <param name="PinnedKeySha256">Optional base64 SHA-256 of the server's public key (certificate pinning).</param>
+/// <param name="Email">The account's email address: the From of composed messages that name none.</param>
 public sealed record ImapAccount(
     string Id,
     string Host,
@@ -35,7 +36,8 @@ public sealed record ImapAccount(
     string Username,
     ImapAuthMechanism Mechanism = ImapAuthMechanism.Password,
     string CredentialStamp = "",
-    string? PinnedKeySha256 = null);
+    string? PinnedKeySha256 = null,
+    string? Email = null);
 
 /// <summary>A secret for one login: a password or an OAuth2 access token.</summary>
 public sealed record ImapSecret(string Value)

@@ -21,7 +21,8 @@ public sealed record MessageSummary(
     IReadOnlyList<string> Flags,      // "\\Seen", "\\Flagged", "$Forwarded", "Work", ...
     bool HasAttachments,
     string? Preview,
-    ulong ModSeq = 0)
+    ulong ModSeq = 0,
+    bool Unparsable = false)
 {
     public bool Seen => Flags.Contains(@"\Seen", StringComparer.OrdinalIgnoreCase);
     public bool Flagged => Flags.Contains(@"\Flagged", StringComparer.OrdinalIgnoreCase);

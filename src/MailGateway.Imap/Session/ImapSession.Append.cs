@@ -26,7 +26,7 @@ internal sealed partial class ImapSession
 
     public Task<MessageRef> AppendAsync(string mailbox, ComposeRequest message, IReadOnlyList<string>? flags = null, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
-        var mime = ComposeBuilder.Build(message, _account.Username.Contains('@', StringComparison.Ordinal) ? _account.Username : $"{_account.Username}@localhost", DateTimeOffset.UtcNow);
+        var mime = ComposeBuilder.Build(message, DefaultFrom(_account), DateTimeOffset.UtcNow);
         return await AppendMessageAsync(mailbox, mime, flags, null, cancellationToken).ConfigureAwait(false);
     }, idempotent: false);
 
@@ -61,4 +61,9 @@ internal sealed partial class ImapSession
         }
         return (system, keywords);
     }
+
+    /// <summary>The From of a composed message that names none: the account's email, else a login name that is an address.</summary>
+    private static string DefaultFrom(ImapAccount account) =>
+        !string.IsNullOrWhiteSpace(account.Email) ? account.Email
+        : account.Username.Contains('@', StringComparison.Ordinal) ? account.Username : $"{account.Username}@localhost";
 }

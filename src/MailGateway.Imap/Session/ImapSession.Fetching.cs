@@ -13,8 +13,7 @@ internal sealed partial class ImapSession
     {
         var client = await ClientAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-        var request = SummaryRequest(client);
-        request = new FetchRequest(request.Items | MessageSummaryItems.Headers | MessageSummaryItems.References);
+        var request = SummaryFetch.DetailRequest(client.Capabilities);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var fetched = await folder.FetchAsync([uid], request, cancellationToken).ConfigureAwait(false);
         if (fetched.Count == 0) throw new MessageNotFoundException();
@@ -30,16 +29,17 @@ internal sealed partial class ImapSession
                 html = await PartTextAsync(folder, uid, htmlPart, cancellationToken).ConfigureAwait(false);
         }
         if (html is not null && sanitizeHtml) html = HtmlCleaner.Sanitize(html);
+        var previews = await SummaryPreviews.ComputeAsync(folder, fetched, cancellationToken).ConfigureAwait(false);
 
         var headers = m.Headers?.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList() ?? [];
         var references = m.References?.Select(r => $"<{r}>").ToList() ?? [];
         return new MessageDetail(
-            SummaryMapper.ToSummary(m, message.Mailbox, folder.UidValidity),
+            SummaryMapper.ToSummary(m, message.Mailbox, folder.UidValidity, previews.GetValueOrDefault(m.UniqueId.Id)),
             headers,
             text,
             html,
             m.Body is null ? [] : BodyParts.Attachments(m.Body),
-            m.Envelope?.InReplyTo is { Length: > 0 } inReplyTo ? $"<{inReplyTo.Trim('<', '>')}>" : null,
+            SummaryMapper.MessageId(m.Headers?[HeaderId.InReplyTo]),
             references);
     });
 

@@ -38,8 +38,7 @@ internal sealed partial class ImapSession
             items = page.Count == 0 ? [] : await folder.FetchAsync(page, SummaryRequest(client), cancellationToken).ConfigureAwait(false);
         }
 
-        var summaries = items.OrderByDescending(i => i.UniqueId.Id)
-            .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity)).ToList();
+        var summaries = await SummariesAsync(folder, items, mailbox, cancellationToken).ConfigureAwait(false);
         var next = more && summaries.Count > 0 ? summaries[^1].Uid : (uint?)null;
         return new MessagePage(summaries, next, state);
     });
@@ -51,8 +50,8 @@ internal sealed partial class ImapSession
         var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
         var fetched = await folder.FetchAsync(UidSet(uids), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
-        var byUid = fetched.ToDictionary(f => f.UniqueId.Id);
-        return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => SummaryMapper.ToSummary(byUid[u], mailbox, folder.UidValidity))];
+        var byUid = (await SummariesAsync(folder, fetched, mailbox, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Uid);
+        return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => byUid[u])];
     });
 
     /// <summary>Selects the mailbox, checks the caller's UIDVALIDITY and makes sure the session can see
@@ -68,14 +67,14 @@ internal sealed partial class ImapSession
         return folder;
     }
 
-    internal static FetchRequest SummaryRequest(ImapClient client)
+    internal static FetchRequest SummaryRequest(ImapClient client) => SummaryFetch.Request(client.Capabilities);
+
+    /// <summary>Fetched items as summaries, newest first, with previews computed where the server sent none.</summary>
+    private static async Task<List<MessageSummary>> SummariesAsync(IMailFolder folder, IList<IMessageSummary> items, string mailbox, CancellationToken cancellationToken)
     {
-        var items = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate |
-                    MessageSummaryItems.Size | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure;
-        // Only with PREVIEW: without it MailKit would download the start of every body to build one.
-        if (client.Capabilities.HasFlag(ImapCapabilities.Preview)) items |= MessageSummaryItems.PreviewText;
-        if (client.Capabilities.HasFlag(ImapCapabilities.CondStore)) items |= MessageSummaryItems.ModSeq;
-        return new FetchRequest(items);
+        var previews = await SummaryPreviews.ComputeAsync(folder, items, cancellationToken).ConfigureAwait(false);
+        return [.. items.OrderByDescending(i => i.UniqueId.Id)
+            .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity, previews.GetValueOrDefault(i.UniqueId.Id)))];
     }
 
     internal static UniqueIdSet UidSet(IEnumerable<uint> uids)

@@ -53,6 +53,9 @@ internal sealed partial class ImapSession
         var folder = await GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
         if (update.NewPath is { } newPath && newPath != path)
         {
+            // MailKit refuses to rename INBOX with an InvalidOperationException (a 500); the API refuses it first.
+            if (folder.Attributes.HasFlag(FolderAttributes.Inbox) || string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase))
+                throw new ImapOperationException("INBOX cannot be renamed.");
             MailboxPaths.Validate(newPath);
             if (await TryGetFolderAsync(newPath, cancellationToken).ConfigureAwait(false) is not null)
                 throw new MailboxAlreadyExistsException(newPath);

@@ -50,13 +50,12 @@ internal sealed class MailboxWatcher(
             while (!cancellationToken.IsCancellationRequested)
             {
                 ImapClient? client = null;
+                WatchSession? session = null;
                 TimeSpan retryIn;
                 try
                 {
                     client = await connector.ConnectAsync(account, cancellationToken).ConfigureAwait(false);
-                    failures = 0;
-                    up = true;
-                    var session = new WatchSession(client, account, o, state, output, time, logger);
+                    session = new WatchSession(client, account, o, state, output, time, logger);
                     await session.RunAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -73,7 +72,13 @@ internal sealed class MailboxWatcher(
                 }
                 catch (Exception ex) when (ex is not ChannelClosedException)
                 {
-                    // A watcher never dies: anything else (network, protocol, server BYE) is a reconnect.
+                    // A watcher never dies: anything else (network, protocol, server BYE) is a reconnect. The backoff
+                    // starts over only after a connection that synced: a login alone proves nothing (issue 16 item 3).
+                    if (session is { Synced: true })
+                    {
+                        failures = 0;
+                        up = true;
+                    }
                     retryIn = backoff.Delay(++failures, Random.Shared.NextDouble());
                     var reason = ex is ImapGatewayException ? ex.Message : ex.GetType().Name;
                     WatchLog.Disconnected(logger, account.Id, reason, retryIn, ex);

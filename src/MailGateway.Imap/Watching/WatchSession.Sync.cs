@@ -1,3 +1,4 @@
+using MailGateway.Imap.Mime;
 using MailKit;
 using MailKit.Net.Imap;
 
@@ -6,6 +7,9 @@ namespace MailGateway.Imap;
 internal sealed partial class WatchSession
 {
     private const int AddedBatchSize = 50;
+
+    /// <summary>UIDs 1 to <paramref name="uidNext"/>-1 spelled out (at least 1:1).</summary>
+    private static UniqueIdRange KnownRange(uint uidValidity, uint uidNext) => new(uidValidity, 1, Math.Max(1, uidNext - 1));
 
     private StatusItems StatusItemsWanted =>
         StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | (_condStore ? StatusItems.HighestModSeq : StatusItems.None);
@@ -134,15 +138,17 @@ internal sealed partial class WatchSession
             {
                 ChangedSince = known.HighestModSeq,
             };
-            // With QRESYNC enabled this is UID FETCH 1:* (...) (CHANGEDSINCE n VANISHED): expunges arrive as MessagesVanished.
-            var changed = await folder.FetchAsync(UniqueIdRange.All, request, cancellationToken).ConfigureAwait(false);
+            // With QRESYNC enabled this is UID FETCH 1:<UIDNEXT-1> (...) (CHANGEDSINCE n VANISHED): expunges arrive as
+            // MessagesVanished. Never 1:*: Cyrus reads * as the highest UID still present, so an expunged newest
+            // message would be left out of VANISHED (EARLIER) and its message.deleted lost.
+            var changed = await folder.FetchAsync(KnownRange(now.UidValidity, Math.Max(now.UidNext, known.UidNext)), request, cancellationToken).ConfigureAwait(false);
             foreach (var c in changed.Where(c => c.UniqueId.IsValid && c.UniqueId.Id < known.UidNext).OrderBy(c => c.UniqueId.Id))
             {
                 var modSeq = c.ModSeq ?? now.HighestModSeq;
                 maxModSeq = Math.Max(maxModSeq, modSeq);
                 flagCount++;
                 await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id,
-                    WatchSummaries.Flags(c.Flags, c.Keywords), modSeq), cancellationToken).ConfigureAwait(false);
+                    SummaryMapper.Flags(c.Flags, c.Keywords), modSeq), cancellationToken).ConfigureAwait(false);
             }
             DrainSignals();
         }
@@ -150,11 +156,10 @@ internal sealed partial class WatchSession
         if (needNew)
         {
             var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
-            var fetched = await folder.FetchAsync(range, WatchSummaries.NewMessages, cancellationToken).ConfigureAwait(false);
-            var added = fetched.Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext)
-                .OrderBy(f => f.UniqueId.Id)
-                .Select(f => WatchSummaries.ToSummary(f, path, now.UidValidity))
-                .ToList();
+            var fetched = (await folder.FetchAsync(range, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false))
+                .Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext).OrderBy(f => f.UniqueId.Id).ToList();
+            var previews = await SummaryPreviews.ComputeAsync(folder, fetched, cancellationToken).ConfigureAwait(false);
+            var added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
             foreach (var chunk in added.Chunk(AddedBatchSize))
                 await EmitAsync(new MailboxChange.MessagesAdded(path, now.UidValidity, chunk), cancellationToken).ConfigureAwait(false);
             addedCount = added.Count;

@@ -35,6 +35,10 @@ internal sealed partial class WatchSession(
     private bool _condStore;
     private long _signalTimestamp;
 
+    /// <summary>True once the catch-up sync after login succeeded: only then does the watcher count the connection as up
+    /// (a failure between login and this point keeps backing off instead of reconnecting at once).</summary>
+    public bool Synced { get; private set; }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var caps = client.Capabilities;
@@ -53,12 +57,14 @@ internal sealed partial class WatchSession(
         }
 
         _notify = options.UseNotify && caps.HasFlag(ImapCapabilities.Notify) && await TryNotifyAsync(cancellationToken).ConfigureAwait(false);
-        await EmitAsync(new MailboxChange.Connected(_notify), cancellationToken).ConfigureAwait(false);
-        WatchLog.Connected(logger, account.Id, _notify ? "NOTIFY" : "IDLE+STATUS", current.Count);
 
-        // Catch-up: whatever changed while nobody watched (or since the last connection dropped).
+        // Catch-up: whatever changed while nobody watched (or since the last connection dropped). Connected is
+        // announced after it, so an account that fails right after login is not announced as up again and again.
         await ApplyListAsync(current, cancellationToken).ConfigureAwait(false);
         await SyncDirtyAsync(current, cancellationToken).ConfigureAwait(false);
+        Synced = true;
+        await EmitAsync(new MailboxChange.Connected(_notify), cancellationToken).ConfigureAwait(false);
+        WatchLog.Connected(logger, account.Id, _notify ? "NOTIFY" : "IDLE+STATUS", current.Count);
 
         var sweepEvery = _notify ? options.PollInterval * 10 : options.PollInterval;
         var nextSweep = time.GetUtcNow() + sweepEvery;

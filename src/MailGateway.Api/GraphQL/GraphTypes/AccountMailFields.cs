@@ -11,8 +11,9 @@ internal static class AccountMailFields
 {
     public static void Add(ObjectGraphType<AccountResponse> type)
     {
-        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<MailboxType>>>, IDataLoaderResult<IEnumerable<MailboxNode>>>("mailboxes")
-            .Description("The account's mailboxes with counters (one IMAP LIST-STATUS per account, however often asked). Needs Mail.Read.")
+        // Nullable: an account whose server fails answers null here with an error at its path; the other accounts stay.
+        type.Field<ListGraphType<NonNullGraphType<MailboxType>>, IDataLoaderResult<IEnumerable<MailboxNode>>>("mailboxes")
+            .Description("The account's mailboxes with counters (one IMAP LIST-STATUS per account, however often asked); null with an error when the server fails. Needs Mail.Read.")
             .Resolve(c => c.Service<GraphQLLoaders>().Mailboxes(c, c.Source.Id)
                 .Then(list => list.Select(m => new MailboxNode(c.Source.Id, m))));
 

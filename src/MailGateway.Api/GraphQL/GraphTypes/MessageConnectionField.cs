@@ -12,7 +12,8 @@ internal static class MessageConnectionField
 {
     public static void Add<TSource>(ObjectGraphType<TSource> type, bool withMailboxArgument)
     {
-        var field = type.Field<NonNullGraphType<MessageConnectionType>, IDataLoaderResult<MessageConnection>>("messages")
+        // Nullable: one mailbox's failure is an error at its path, not a null for the whole answer.
+        var field = type.Field<MessageConnectionType, IDataLoaderResult<MessageConnection>>("messages")
             .Description("Messages newest first, as a Relay connection. first: 1-200 (default 50). Needs Mail.Read.");
         if (withMailboxArgument) field.Argument<NonNullGraphType<IdGraphType>>("mailboxId");
         field.Argument<IntGraphType>("first", "Page size, 1-200.", a => a.DefaultValue = MessageQueryRules.DefaultLimit)

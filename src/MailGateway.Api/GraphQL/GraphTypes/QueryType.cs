@@ -12,7 +12,7 @@ public sealed class QueryType : ObjectGraphType
         Name = "Query";
         Field<NonNullGraphType<MeType>, Caller>("me").Description("The caller as the gateway sees the token.").Resolve(c => c.Caller());
 
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<AccountType>>>, IEnumerable<AccountResponse>>("accounts")
+        Field<NonNullGraphType<ListGraphType<AccountType>>, IEnumerable<AccountResponse>>("accounts")
             .Description("The caller's accounts (all accounts for an admin). Needs Mail.Read.")
             .ResolveAsync(AccountResolvers.ListAsync);
 

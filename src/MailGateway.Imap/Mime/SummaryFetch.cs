@@ -1,0 +1,32 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MimeKit;
+
+namespace MailGateway.Imap.Mime;
+
+/// <summary>
+/// The one FETCH request for summaries (lists, reads, the watcher), shaped by what the server can do: PREVIEW and
+/// MODSEQ only when advertised; header fields instead of ENVELOPE (a header literal is streamed, not size-limited).
+/// </summary>
+internal static class SummaryFetch
+{
+    /// <summary>The header fields a summary is built from.</summary>
+    public static readonly IReadOnlyList<HeaderId> SummaryHeaders =
+        [HeaderId.MessageId, HeaderId.Subject, HeaderId.From, HeaderId.To, HeaderId.Cc, HeaderId.Date];
+
+    public static FetchRequest Request(ImapCapabilities capabilities) => new(Items(capabilities), SummaryHeaders);
+
+    /// <summary>For one message's detail: every header (and References) besides the summary items.</summary>
+    public static FetchRequest DetailRequest(ImapCapabilities capabilities) =>
+        new(Items(capabilities) | MessageSummaryItems.Headers | MessageSummaryItems.References);
+
+    private static MessageSummaryItems Items(ImapCapabilities capabilities)
+    {
+        var items = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate |
+                    MessageSummaryItems.Size | MessageSummaryItems.BodyStructure;
+        // Only with PREVIEW: without it MailKit would download the start of every body (SummaryPreviews does it bounded).
+        if (capabilities.HasFlag(ImapCapabilities.Preview)) items |= MessageSummaryItems.PreviewText;
+        if (capabilities.HasFlag(ImapCapabilities.CondStore)) items |= MessageSummaryItems.ModSeq;
+        return items;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using MailGateway.Api.Messages;
+using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.IntegrationTests.Messages;
+using MailGateway.Testing;
+
+namespace MailGateway.IntegrationTests.Cyrus;
+
+/// <summary>Mailbox refusals are 4xx problems, never 500, and composing without <c>from</c> uses the account's email —
+/// on Dovecot and on Cyrus.</summary>
+public sealed class MailboxAndComposeOnBothServersTests(MailEnvFixture fixture)
+{
+    private const string User = "user134";
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(MailServerKind.Dovecot)]
+    [InlineData(MailServerKind.Cyrus)]
+    public async Task Renaming_INBOX_is_422_mailbox_protected(MailServerKind server)
+    {
+        var me = await MailUser.GetAsync(fixture, server, User);
+        var inbox = ResourceIds.Mailbox("INBOX");
+        await me.AssertProblemAsync(HttpMethod.Patch, $"/mailboxes/{inbox}", HttpStatusCode.UnprocessableEntity, "mailbox_protected", new { name = "Renamed" });
+        await me.AssertProblemAsync(HttpMethod.Patch, $"/mailboxes/{inbox}", HttpStatusCode.UnprocessableEntity, "mailbox_protected", new { path = "Elsewhere/Inbox" });
+        Assert.Contains(await me.GetAsync<Mailbox[]>("/mailboxes"), m => m.Path == "INBOX");
+    }
+
+    [Theory]
+    [InlineData(MailServerKind.Dovecot)]
+    [InlineData(MailServerKind.Cyrus)]
+    public async Task Composing_without_from_uses_the_accounts_email(MailServerKind server)
+    {
+        var me = await MailUser.GetAsync(fixture, server, User);
+        var marker = Guid.NewGuid().ToString("N");
+        using var response = await me.SendAsync(HttpMethod.Post, $"/mailboxes/{ResourceIds.Mailbox("Drafts")}/messages", new
+        {
+            to = new[] { new { address = "someone@example.test" } },
+            subject = $"No from {marker}",
+            text = "Hello",
+        });
+        var created = await MailUser.ReadAsync<NewId>(response, HttpStatusCode.Created);
+        var detail = await me.GetAsync<Detail>($"/messages/{created.Id}");
+        Assert.Equal($"{User}@example.test", Assert.Single(detail.From).Address);
+    }
+}
