@@ -10,11 +10,15 @@ using MailGateway.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddGatewayHosting();   // auth, problem details, health, metrics, OpenAPI, Redis, Data Protection, IMAP pool
+builder.AddGatewayHosting();   // auth, problem details, health, metrics, OpenAPI, Redis, Data Protection
+builder.AddImapPool();         // the one door to IMAP (section Imap)
 builder.AddAccounts();
 builder.AddImapOAuth();        // OAuth2 to IMAP: refresh-token clients and on-behalf-of tokens
+builder.AddMailboxes();
 builder.AddMessages();
-builder.AddMailEvents();
+builder.AddChanges();
+builder.AddMailWatching();     // IMAP IDLE/NOTIFY/poll watchers (section Events)
+builder.AddMailEvents();       // event pipeline, watch supervisor, SignalR hub
 builder.AddWebhooks();
 builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();

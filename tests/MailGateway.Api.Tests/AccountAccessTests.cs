@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
 using MailGateway.Imap;
 using Microsoft.Extensions.Configuration;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests;
 

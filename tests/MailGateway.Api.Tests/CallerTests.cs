@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests;
 

@@ -1,6 +1,7 @@
 using MailGateway.Api.Accounts;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.DataProtection;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests;
 

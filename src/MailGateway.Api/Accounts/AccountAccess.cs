@@ -1,4 +1,4 @@
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

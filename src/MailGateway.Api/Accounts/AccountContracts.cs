@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MailGateway.Api.Storage;
 using StackExchange.Redis;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

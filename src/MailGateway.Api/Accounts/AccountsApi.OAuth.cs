@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

@@ -2,9 +2,9 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using MailGateway.Api.Hosting;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

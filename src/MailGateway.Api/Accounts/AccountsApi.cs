@@ -1,7 +1,7 @@
 using MailGateway.Api.Hosting;
-using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Mvc;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

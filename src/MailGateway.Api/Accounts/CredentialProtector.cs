@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

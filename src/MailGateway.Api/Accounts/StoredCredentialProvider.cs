@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Accounts;
 

@@ -1,12 +1,20 @@
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Changes;
 
 internal static class ChangesApi
 {
+    /// <summary>The change service REST and GraphQL share.</summary>
+    public static IHostApplicationBuilder AddChanges(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddScoped<MailAccess>();
+        builder.Services.AddScoped<ChangeService>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder app)
     {
         var (read, _) = app.MapMailGroups("/mailboxes/{mailboxId}/changes", "Changes");

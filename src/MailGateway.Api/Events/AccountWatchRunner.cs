@@ -1,6 +1,6 @@
-using MailGateway.Api.Accounts;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Events;
 

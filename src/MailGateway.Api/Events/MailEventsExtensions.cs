@@ -8,7 +8,14 @@ internal static class MailEventsExtensions
 {
     public const string HubPath = "/hubs/mail";
 
-    /// <summary>The event pipeline, watchers and their supervisor, sync state, watch demand and the SignalR hub.
+    /// <summary>The IMAP watchers (IDLE/NOTIFY/poll over the pool's watch connections), section <c>Events</c>.</summary>
+    public static IHostApplicationBuilder AddMailWatching(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddMailboxWatching(builder.Configuration.GetSection(EventsOptions.Section));
+        return builder;
+    }
+
+    /// <summary>The event pipeline, the watch supervisor, sync state, watch demand and the SignalR hub.
     /// Redis implementations when <c>Redis:Configuration</c> is set, in-memory ones otherwise.</summary>
     public static IHostApplicationBuilder AddMailEvents(this IHostApplicationBuilder builder)
     {
@@ -20,7 +27,6 @@ internal static class MailEventsExtensions
                 && o.StreamMaxLength > 0 && o.StreamPollInterval > TimeSpan.Zero && o.AccountCheckInterval > TimeSpan.Zero,
                 "Events: LeaseTtl and DemandTtl must be at least 1 s, SupervisorInterval below a third of LeaseTtl.")
             .ValidateOnStart();
-        services.AddMailboxWatching(config.GetSection(EventsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EventsTelemetry>();

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
-using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Events;
 

@@ -3,8 +3,8 @@ using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQL.Validation.Errors.Custom;
 using MailGateway.Api.Hosting;
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL;
 

@@ -2,7 +2,7 @@ using GraphQL;
 using MailGateway.Api.GraphQL.Batching;
 using MailGateway.Api.GraphQL.Http;
 using MailGateway.Api.GraphQL.WebSockets;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL;
 

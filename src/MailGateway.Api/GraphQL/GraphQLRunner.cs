@@ -4,8 +4,8 @@ using GraphQL.Transport;
 using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQL.Validation.Rules.Custom;
-using MailGateway.Api.Hosting;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL;
 

@@ -1,5 +1,5 @@
 using GraphQL;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL;
 
@@ -8,7 +8,7 @@ internal static class ResolveContextExtensions
 {
     public static Caller Caller(this IResolveFieldContext context) =>
         (context.UserContext as GraphQLUserContext)?.Caller
-        ?? Hosting.Caller.From(context.User ?? throw GraphQLErrors.Create(GraphQLErrors.Unauthorized, "Authentication is required."));
+        ?? Shared.Caller.From(context.User ?? throw GraphQLErrors.Create(GraphQLErrors.Unauthorized, "Authentication is required."));
 
     /// <summary>The caller, when the token grants <paramref name="permission"/>; else a <c>forbidden</c> error (REST answers 403).</summary>
     public static Caller Require(this IResolveFieldContext context, string permission)

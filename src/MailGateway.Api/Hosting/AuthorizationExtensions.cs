@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MailGateway.Api.Hosting;
 
-/// <summary>Everything host-level: auth, problem details, health, metrics, OpenAPI, Redis, Data Protection, IMAP pool.</summary>
+/// <summary>Everything host-level: auth, problem details, health, metrics, OpenAPI, Redis, Data Protection. The IMAP pool is <see cref="ImapPoolExtensions.AddImapPool"/>.</summary>
 internal static class HostingExtensions
 {
     /// <summary>Default request body cap (bytes) when <c>Http:MaxRequestBodyBytes</c> is not set.</summary>
@@ -45,8 +45,6 @@ internal static class HostingExtensions
         builder.AddGatewayTelemetry();
         builder.AddGatewayOpenApi();
         builder.AddGatewayWebSecurity();
-
-        services.AddImapSessionPool(config.GetSection("Imap"));
         return builder;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 
@@ -12,7 +13,6 @@ namespace MailGateway.Api.Hosting;
 /// <c>RateLimiting:PermitsPerMinutePerToken</c> (default 0 = off). Answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
 internal static class RateLimitExtensions
 {
-    public const string PerUserPolicy = "per-user";
     public const int DefaultPermitsPerMinute = 6000;
 
     public static IHostApplicationBuilder AddGatewayRateLimiting(this IHostApplicationBuilder builder)
@@ -21,7 +21,7 @@ internal static class RateLimitExtensions
         var perToken = builder.Configuration.GetValue("RateLimiting:PermitsPerMinutePerToken", 0);
         builder.Services.AddRateLimiter(o =>
         {
-            o.AddPolicy(PerUserPolicy, context =>
+            o.AddPolicy(RateLimitPolicies.PerUser, context =>
             {
                 if (permits <= 0)
                     return RateLimitPartition.GetNoLimiter("off");
@@ -58,10 +58,6 @@ internal static class RateLimitExtensions
             QueueLimit = 0,
         });
     }
-
-    /// <summary>Applies the per-user limit to a route group or endpoint.</summary>
-    public static TBuilder RequirePerUserRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireRateLimiting(PerUserPolicy);
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

@@ -1,5 +1,5 @@
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Mailboxes;
 

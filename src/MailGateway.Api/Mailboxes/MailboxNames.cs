@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Mailboxes;
 

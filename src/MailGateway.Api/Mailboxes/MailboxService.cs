@@ -1,6 +1,5 @@
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Mailboxes;
 

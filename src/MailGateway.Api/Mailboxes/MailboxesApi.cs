@@ -1,12 +1,20 @@
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Mailboxes;
 
 internal static class MailboxesApi
 {
+    /// <summary>The mailbox service REST and GraphQL share.</summary>
+    public static IHostApplicationBuilder AddMailboxes(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddScoped<MailAccess>();
+        builder.Services.AddScoped<MailboxService>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapMailboxesApi(this IEndpointRouteBuilder app)
     {
         var (read, write) = app.MapMailGroups("/mailboxes", "Mailboxes");

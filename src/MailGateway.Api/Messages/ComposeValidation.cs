@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 

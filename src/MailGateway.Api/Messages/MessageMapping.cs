@@ -1,4 +1,5 @@
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 

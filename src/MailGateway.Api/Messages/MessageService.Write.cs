@@ -1,5 +1,5 @@
-using MailGateway.Api.Hosting;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 

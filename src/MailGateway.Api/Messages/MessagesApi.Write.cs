@@ -1,8 +1,8 @@
 using System.Text.Json;
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 

@@ -1,24 +1,21 @@
-using MailGateway.Api.Changes;
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Mailboxes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
 
 internal static partial class MessagesApi
 {
-    /// <summary>Registers the services shared by REST and GraphQL for mailboxes, messages and changes.</summary>
+    /// <summary>Registers the message service REST and GraphQL share, and the account access (<see cref="MailAccess"/>) every mail feature uses.</summary>
     public static IHostApplicationBuilder AddMessages(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<MessagesOptions>()
             .BindConfiguration(MessagesOptions.Section)
             .Validate(o => o.MaxUploadBytes > 0, "Messages:MaxUploadBytes must be positive.")
             .ValidateOnStart();
-        builder.Services.AddScoped<MailAccess>();
-        builder.Services.AddScoped<MailboxService>();
+        builder.Services.TryAddScoped<MailAccess>();
         builder.Services.AddScoped<MessageService>();
-        builder.Services.AddScoped<ChangeService>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using MailGateway.Api.Shared;
 namespace MailGateway.Api.Messages;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MailGateway.Api.Accounts;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Security;
 

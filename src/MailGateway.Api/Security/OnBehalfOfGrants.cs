@@ -1,12 +1,13 @@
 using System.Security.Claims;
-using MailGateway.Api.Hosting;
-using Account = MailGateway.Api.Accounts.Account;
+using Account = MailGateway.Api.Shared.Account;
 using StoredSecret = MailGateway.Api.Accounts.StoredSecret;
+using ImapOAuthRequestException = MailGateway.Api.Accounts.ImapOAuthRequestException;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Web;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Security;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Events;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Webhooks;
 

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
-using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Webhooks;
 

@@ -2,8 +2,8 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Webhooks;
 

@@ -3,6 +3,7 @@ using MailGateway.Api.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Webhooks;
 

@@ -1,6 +1,6 @@
 using MailGateway.Api.Events;
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Events;
 

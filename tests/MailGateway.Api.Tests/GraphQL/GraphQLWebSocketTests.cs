@@ -1,11 +1,10 @@
 using System.Text.Json;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
 using MailGateway.Imap;
 using Microsoft.Extensions.DependencyInjection;
 
 using MailGateway.Tests.Shared;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.GraphQL;
 

@@ -1,5 +1,5 @@
 using MailGateway.Api.Mailboxes;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Mailboxes;
 

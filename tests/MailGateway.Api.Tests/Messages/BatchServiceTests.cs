@@ -1,8 +1,7 @@
 using System.Security.Claims;
-using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Messages;
 

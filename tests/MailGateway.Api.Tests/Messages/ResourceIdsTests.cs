@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Messages;
 

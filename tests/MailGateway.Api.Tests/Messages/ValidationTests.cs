@@ -1,4 +1,5 @@
 using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Messages;
 

@@ -3,13 +3,13 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Security;
 

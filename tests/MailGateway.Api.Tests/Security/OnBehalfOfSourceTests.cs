@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

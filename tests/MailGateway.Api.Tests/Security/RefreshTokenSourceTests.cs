@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Claims;
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Security;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.Tests.Security;

@@ -4,6 +4,7 @@ using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Accounts;
 

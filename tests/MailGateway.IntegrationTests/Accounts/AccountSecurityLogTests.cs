@@ -45,7 +45,7 @@ public class AccountSecurityLogTests(MailEnvFixture fixture)
         using var before = await client.GetAsync($"/api/v1/accounts/{id}/security-log", _ct);
         var count = (await before.JsonAsync(_ct)).GetProperty("items").GetArrayLength();
 
-        var account = await fixture.App.Services.GetRequiredService<MailGateway.Api.Accounts.IAccountStore>().GetAsync(id, _ct);
+        var account = await fixture.App.Services.GetRequiredService<MailGateway.Api.Shared.IAccountStore>().GetAsync(id, _ct);
         await using (var session = await fixture.App.Services.GetRequiredService<IImapSessionPool>().RentAsync(account!.ToImapAccount(), _ct))
         {
             Assert.NotNull(session);

@@ -71,13 +71,13 @@ public class AccountsCrudTests(MailEnvFixture fixture)
 
         // The stored credentials are still the working ones.
         var provider = fixture.App.Services.GetRequiredService<MailGateway.Imap.IImapCredentialProvider>();
-        var account = await fixture.App.Services.GetRequiredService<MailGateway.Api.Accounts.IAccountStore>().GetAsync(id, _ct);
+        var account = await fixture.App.Services.GetRequiredService<MailGateway.Api.Shared.IAccountStore>().GetAsync(id, _ct);
         var secret = await provider.GetSecretAsync(account!.ToImapAccount(), forceRefresh: false, _ct);
         Assert.Equal(MailEnvironment.PasswordOf("user103"), secret.Value);
 
         using var right = await client.PatchAsJsonAsync($"/api/v1/accounts/{id}", new { password = MailEnvironment.PasswordOf("user103") }, _ct);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        var changed = await fixture.App.Services.GetRequiredService<MailGateway.Api.Accounts.IAccountStore>().GetAsync(id, _ct);
+        var changed = await fixture.App.Services.GetRequiredService<MailGateway.Api.Shared.IAccountStore>().GetAsync(id, _ct);
         Assert.NotEqual(account.CredentialStamp, changed!.CredentialStamp);
     }
 

@@ -1,8 +1,8 @@
 using System.Net;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Cyrus;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
 using MailKit;
 using MimeKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Cyrus;
 

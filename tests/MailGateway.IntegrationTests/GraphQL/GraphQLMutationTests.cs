@@ -1,9 +1,9 @@
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailKit;
 using MailKit.Search;
 using MimeKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.GraphQL;
 

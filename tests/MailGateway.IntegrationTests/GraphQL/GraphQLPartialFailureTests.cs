@@ -1,5 +1,5 @@
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.GraphQL;
 

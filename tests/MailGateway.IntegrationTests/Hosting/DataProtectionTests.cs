@@ -1,12 +1,12 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MailGateway.Api.Accounts;
 using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Testing;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Hosting;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
 using MailKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Mailboxes;
 

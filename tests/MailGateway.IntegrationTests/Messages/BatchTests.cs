@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
 using MailGateway.Testing;
 using MailKit;
 using MailKit.Search;
 using Microsoft.Extensions.DependencyInjection;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Messages;
 

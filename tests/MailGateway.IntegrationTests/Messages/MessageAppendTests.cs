@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Testing;
 using MailKit;
 using MailKit.Search;
 using MimeKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Messages;
 

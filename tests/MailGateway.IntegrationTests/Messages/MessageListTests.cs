@@ -1,9 +1,9 @@
 using System.Net;
-using MailGateway.Api.Messages;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Testing;
 using MailKit;
 using MailKit.Search;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Messages;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text;
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Testing;
 using MailKit;
 using MimeKit;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Messages;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MailGateway.Api.Accounts;
 using MailGateway.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Security;
 

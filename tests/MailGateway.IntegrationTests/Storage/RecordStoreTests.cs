@@ -3,6 +3,7 @@ using MailGateway.Api.Webhooks;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
 using StackExchange.Redis;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Storage;
 

@@ -1,9 +1,9 @@
 using GraphQL;
 using GraphQL.DataLoader;
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
 using MailGateway.Imap;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.Batching;
 

@@ -1,5 +1,5 @@
 using GraphQL.Types;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 

@@ -1,7 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Webhooks;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 

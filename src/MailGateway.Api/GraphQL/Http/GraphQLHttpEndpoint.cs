@@ -1,8 +1,8 @@
 using GraphQL;
 using GraphQL.Transport;
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.Http;
 

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
-using MailGateway.Api.Hosting;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.Http;
 

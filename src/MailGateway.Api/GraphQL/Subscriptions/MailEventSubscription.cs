@@ -1,6 +1,6 @@
 using GraphQL;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Events;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.Subscriptions;
 

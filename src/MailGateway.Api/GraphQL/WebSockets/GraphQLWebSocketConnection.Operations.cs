@@ -1,7 +1,7 @@
 using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL.WebSockets;
 

@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using MailGateway.Imap;
 
-namespace MailGateway.Api.Messages;
+namespace MailGateway.Api.Shared;
 
 /// <summary>
 /// Opaque base64url ids (DESIGN §3): a mailbox id encodes its path; a message id encodes mailbox,

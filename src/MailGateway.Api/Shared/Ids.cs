@@ -1,6 +1,6 @@
 using MailGateway.Imap;
 
-namespace MailGateway.Api.Messages;
+namespace MailGateway.Api.Shared;
 
 /// <summary>
 /// Decodes path ids for the services. An id that does not decode answers 404 (<c>mailbox_not_found</c>,

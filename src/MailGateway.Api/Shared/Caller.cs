@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace MailGateway.Api.Hosting;
+namespace MailGateway.Api.Shared;
 
 /// <summary>Who is calling: the owner key of their accounts, and what they may do.</summary>
 /// <param name="OwnerId">tid+oid when present, else iss+sub (DESIGN §2).</param>
@@ -11,7 +11,7 @@ public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> P
     /// <summary>Admins hold every permission; <c>Mail.ReadWrite</c> includes <c>Mail.Read</c>.</summary>
     public bool Has(string permission) =>
         IsAdmin || Permissions.Contains(permission)
-        || (permission == MailGateway.Api.Hosting.Permissions.MailRead && Permissions.Contains(MailGateway.Api.Hosting.Permissions.MailReadWrite));
+        || (permission == MailGateway.Api.Shared.Permissions.MailRead && Permissions.Contains(MailGateway.Api.Shared.Permissions.MailReadWrite));
 
     public static Caller From(ClaimsPrincipal user)
     {

@@ -1,8 +1,7 @@
 using System.Security.Claims;
-using MailGateway.Api.Accounts;
 using MailGateway.Imap;
 
-namespace MailGateway.Api.Security;
+namespace MailGateway.Api.Accounts;
 
 /// <summary>
 /// Turns the <c>imap.oauth</c> block of <c>POST/PATCH /api/v1/accounts</c> into the secret an OAuth account stores, so

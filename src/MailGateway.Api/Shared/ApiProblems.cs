@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace MailGateway.Api.Hosting;
+namespace MailGateway.Api.Shared;
 
 /// <summary>RFC 9457 problem details with a stable <c>code</c> extension (DESIGN §3).</summary>
 public static class ApiProblems

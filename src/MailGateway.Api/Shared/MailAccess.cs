@@ -1,8 +1,6 @@
-using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
 using MailGateway.Imap;
 
-namespace MailGateway.Api.Messages;
+namespace MailGateway.Api.Shared;
 
 /// <summary>Resolves a caller's account (only through <see cref="IAccountAccess"/>) and leases an IMAP session for it.</summary>
 public sealed class MailAccess(IAccountAccess accounts, IImapSessionPool pool)

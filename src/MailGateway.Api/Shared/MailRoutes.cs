@@ -1,6 +1,5 @@
-using MailGateway.Api.Hosting;
 
-namespace MailGateway.Api.Messages;
+namespace MailGateway.Api.Shared;
 
 /// <summary>Route groups of the mail features: under an account, per-user rate limit, problems from
 /// <see cref="MailApiException"/>, read or write scope set once.</summary>

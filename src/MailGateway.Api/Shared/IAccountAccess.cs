@@ -1,6 +1,5 @@
-using MailGateway.Api.Hosting;
 
-namespace MailGateway.Api.Accounts;
+namespace MailGateway.Api.Shared;
 
 /// <summary>
 /// The one place that decides whether a caller may use an account. Features (REST, GraphQL, SignalR,

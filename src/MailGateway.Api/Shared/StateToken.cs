@@ -2,10 +2,9 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using MailGateway.Api.Messages;
 using MailGateway.Imap;
 
-namespace MailGateway.Api.Changes;
+namespace MailGateway.Api.Shared;
 
 /// <summary>
 /// The opaque <c>state</c> of a mailbox (DESIGN §3): UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ, bound to the

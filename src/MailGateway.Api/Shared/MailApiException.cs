@@ -1,7 +1,6 @@
-using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace MailGateway.Api.Messages;
+namespace MailGateway.Api.Shared;
 
 /// <summary>
 /// A client-caused failure of a mail operation with a stable problem <see cref="Code"/>. Thrown by the

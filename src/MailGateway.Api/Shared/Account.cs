@@ -1,7 +1,7 @@
 using MailGateway.Api.Storage;
 using MailGateway.Imap;
 
-namespace MailGateway.Api.Accounts;
+namespace MailGateway.Api.Shared;
 
 /// <summary>A registered mailbox account as stored. <see cref="ProtectedSecret"/> is Data-Protection ciphertext and never leaves the server.</summary>
 public sealed record Account : IStoredRecord

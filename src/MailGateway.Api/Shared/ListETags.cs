@@ -4,7 +4,7 @@ using System.Text;
 using MailGateway.Imap;
 using Microsoft.Net.Http.Headers;
 
-namespace MailGateway.Api.Messages;
+namespace MailGateway.Api.Shared;
 
 /// <summary>
 /// Weak ETags for list responses. A message list's tag covers the request (mailbox, query string) and the
