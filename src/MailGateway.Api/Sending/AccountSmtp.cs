@@ -1,4 +1,5 @@
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;
 

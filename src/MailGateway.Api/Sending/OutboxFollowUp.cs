@@ -1,7 +1,6 @@
 using System.Text.Json;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Events;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.Sending;

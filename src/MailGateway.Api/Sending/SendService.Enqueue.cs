@@ -1,6 +1,4 @@
-using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap.Smtp;
 
 namespace MailGateway.Api.Sending;

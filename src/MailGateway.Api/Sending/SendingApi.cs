@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;
 using Microsoft.AspNetCore.Http.HttpResults;

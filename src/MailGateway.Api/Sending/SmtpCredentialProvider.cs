@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;
 

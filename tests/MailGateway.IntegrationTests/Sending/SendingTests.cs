@@ -1,5 +1,5 @@
 using System.Net;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
