@@ -1,4 +1,5 @@
 using MailGateway.Imap;
+using MailGateway.Imap.Caching;
 using MailGateway.Imap.Pooling;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,10 @@ public static class ImapServiceCollectionExtensions
                 "Imap timeouts must be positive.")
             .Validate(o => o.TrustedCertificateFiles.All(File.Exists), "Every Imap:TrustedCertificateFiles entry must be an existing PEM file.")
             .ValidateOnStart();
+        services.AddOptions<ReadCacheOptions>().Bind(section.GetSection(ReadCacheOptions.Section))
+            .Validate(o => o.MaxBytes >= 0 && o.MaxBodyBytes >= 0 && o.MaxMailboxViews >= 1, "Imap:Cache sizes must not be negative.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ReadCache>();
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IImapLoginObserver, NullImapLoginObserver>();

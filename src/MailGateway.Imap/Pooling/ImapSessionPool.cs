@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using MailGateway.Imap.Caching;
 using MailGateway.Imap.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,8 +26,9 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     private int _disposed;
 
     public ImapSessionPool(IImapConnectionSource connector, IOptions<ImapOptions> options, ImapTelemetry telemetry,
-        TimeProvider time, ILogger<ImapSessionPool> logger)
+        TimeProvider time, ILogger<ImapSessionPool> logger, ReadCache? cache = null)
     {
+        Cache = cache;
         _connector = connector;
         _options = options.Value;
         _telemetry = telemetry;
@@ -39,6 +41,8 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     internal ReconnectBackoff Backoff { get; init; } = ReconnectBackoff.Default;
     internal ImapOptions Options => _options;
     internal SyncSnapshots Snapshots { get; } = new();
+    /// <summary>The read-path cache (null when the host registered none).</summary>
+    internal ReadCache? Cache { get; }
     internal int GlobalOpen => Volatile.Read(ref _globalOpen);
 
     public async ValueTask<IImapSession> RentAsync(ImapAccount account, CancellationToken cancellationToken = default)

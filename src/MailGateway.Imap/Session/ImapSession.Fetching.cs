@@ -11,6 +11,7 @@ internal sealed partial class ImapSession
 
     public Task<MessageDetail> GetMessageAsync(MessageRef message, bool sanitizeHtml = true, CancellationToken cancellationToken = default) => RunAsync(async () =>
     {
+        if (await CachedMessageAsync(message, sanitizeHtml, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
         var client = await ClientAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         var request = SummaryFetch.DetailRequest(client.Capabilities);
@@ -33,14 +34,14 @@ internal sealed partial class ImapSession
 
         var headers = m.Headers?.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList() ?? [];
         var references = m.References?.Select(r => $"<{r}>").ToList() ?? [];
-        return new MessageDetail(
+        return RememberBody(message, sanitizeHtml, new MessageDetail(
             SummaryMapper.ToSummary(m, message.Mailbox, folder.UidValidity, previews.GetValueOrDefault(m.UniqueId.Id)),
             headers,
             text,
             html,
             m.Body is null ? [] : BodyParts.Attachments(m.Body),
             SummaryMapper.MessageId(m.Headers?[HeaderId.InReplyTo]),
-            references);
+            references));
     });
 
     private static async Task<string?> PartTextAsync(IMailFolder folder, UniqueId uid, BodyPartText part, CancellationToken cancellationToken)

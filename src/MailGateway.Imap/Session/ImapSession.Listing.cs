@@ -12,9 +12,9 @@ internal sealed partial class ImapSession
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, 200);
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
-        var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (await CachedPageAsync(client, mailbox, query, limit, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
         // The state is taken first: a change racing with the page is then reported again by /changes, never lost.
-        var state = await StateAsync(folder, cancellationToken).ConfigureAwait(false);
+        var (folder, state) = await SelectWithStateAsync(mailbox, cancellationToken).ConfigureAwait(false);
 
         IList<IMessageSummary> items;
         bool more;
@@ -65,6 +65,20 @@ internal sealed partial class ImapSession
         if (uids.Any(uid => uid >= seenBelow))
             await (await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false)).NoOpAsync(cancellationToken).ConfigureAwait(false);
         return folder;
+    }
+
+    /// <summary>Selects the mailbox and reads its state: from the SELECT response when this connection did not have it
+    /// selected (a fresh SELECT is current, so no NOOP + STATUS after it), else NOOP + STATUS.</summary>
+    internal async Task<(IMailFolder Folder, MailboxState State)> SelectWithStateAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        var connection = await BindAsync(mailbox, cancellationToken).ConfigureAwait(false);
+        int epoch;
+        lock (_accountPool.Lock) epoch = _accountPool.MailboxEpoch;
+        var wasSelected = connection.HasSelected(mailbox, FolderAccess.ReadOnly, epoch);
+        var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (!wasSelected && folder.UidNext is { } next && folder.UidValidity != 0)
+            return (folder, new MailboxState(folder.UidValidity, next.Id, folder.HighestModSeq));
+        return (folder, await StateAsync(folder, cancellationToken).ConfigureAwait(false));
     }
 
     internal static FetchRequest SummaryRequest(ImapClient client) => SummaryFetch.Request(client.Capabilities);

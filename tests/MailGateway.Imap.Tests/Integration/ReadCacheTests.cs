@@ -1,0 +1,142 @@
+using MailGateway.Imap.Tests.Infrastructure;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace MailGateway.Imap.Tests.Integration;
+
+/// <summary>
+/// The read cache serves pages and bodies from memory once one cheap command proved the mailbox unchanged, and is
+/// never older than what another client committed before the read: flags, expunges and arrivals made through an
+/// independent MailKit connection show up on the very next read, whether the pooled connection kept the mailbox
+/// selected (MaxConnectionsPerAccount = 1) or not.
+/// </summary>
+public sealed class ReadCacheTests(ImapEnvironment fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly MessageQuery Page = new() { Limit = 10 };
+
+    [Fact]
+    public async Task A_repeated_page_is_served_from_the_cache_with_at_most_NOOP_and_STATUS()
+    {
+        const string User = "user131";
+        await using var harness = new PoolHarness(fixture.Env);
+        await SeedAsync(User, 12);
+        var first = await ListAsync(harness, User, Page);
+        var cache = harness.PoolImpl.Cache!;
+        var hits = cache.Hits;
+        var commands = harness.Telemetry.CommandCount;
+
+        var second = await ListAsync(harness, User, Page);
+
+        Assert.InRange(harness.Telemetry.CommandCount - commands, 1, 2);
+        Assert.Equal(hits + 10, cache.Hits);
+        Assert.Equal(first.Items.Select(i => (i.Uid, i.Subject)), second.Items.Select(i => (i.Uid, i.Subject)));
+        Assert.Equal(first.State, second.State);
+        Assert.Equal(first.NextBeforeUid, second.NextBeforeUid);
+        var older = await ListAsync(harness, User, Page with { BeforeUid = second.NextBeforeUid });
+        Assert.Equal(2, older.Items.Count);
+        Assert.Null(older.NextBeforeUid);
+    }
+
+    [Theory]
+    [InlineData("user132", 1)]
+    [InlineData("user133", 3)]
+    public async Task Flags_expunges_and_arrivals_by_another_client_show_on_the_next_page(string user, int connections)
+    {
+        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var uids = await SeedAsync(user, 5);
+        await ListAsync(harness, user, Page);
+        await ListAsync(harness, user, Page); // cached now
+
+        await WithInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct));
+        var flagged = await ListAsync(harness, user, Page);
+        Assert.True(flagged.Items.Single(i => i.Uid == uids[1]).Flagged);
+
+        await WithInboxAsync(user, async inbox =>
+        {
+            await inbox.AddFlagsAsync(new UniqueId(uids[2]), MessageFlags.Deleted, true, Ct);
+            await inbox.ExpungeAsync([new UniqueId(uids[2])], Ct);
+        });
+        var expunged = await ListAsync(harness, user, Page);
+        Assert.DoesNotContain(expunged.Items, i => i.Uid == uids[2]);
+        Assert.True(expunged.Items.Single(i => i.Uid == uids[1]).Flagged);
+
+        var arrived = await fixture.Env.AppendAsync(user, "INBOX", TestMessages.Text("arrived later"), Ct);
+        var appended = await ListAsync(harness, user, Page);
+        Assert.Equal(arrived, appended.Items[0].Uid);
+        Assert.Equal("arrived later", appended.Items[0].Subject);
+        Assert.Equal(5, appended.Items.Count);
+
+        await WithInboxAsync(user, inbox => inbox.RemoveFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct));
+        var cleared = await ListAsync(harness, user, Page);
+        Assert.False(cleared.Items.Single(i => i.Uid == uids[1]).Flagged);
+    }
+
+    [Theory]
+    [InlineData("user134", 1)]
+    [InlineData("user135", 3)]
+    public async Task A_cached_body_carries_current_flags_and_an_expunged_message_is_gone(string user, int connections)
+    {
+        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var uids = await SeedAsync(user, 2);
+        var uidValidity = (await ListAsync(harness, user, Page)).State.UidValidity;
+        var message = new MessageRef("INBOX", uidValidity, uids[0]);
+        var cache = harness.PoolImpl.Cache!;
+        await GetAsync(harness, user, message);
+        var hits = cache.Hits;
+
+        await WithInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct));
+        var detail = await GetAsync(harness, user, message);
+        Assert.Equal(hits + 1, cache.Hits);
+        Assert.True(detail.Summary.Seen);
+        Assert.Equal("message 0", detail.Summary.Subject);
+        Assert.Contains("body of message 0", detail.Text, StringComparison.Ordinal);
+
+        await WithInboxAsync(user, async inbox =>
+        {
+            await inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Deleted, true, Ct);
+            await inbox.ExpungeAsync([new UniqueId(uids[0])], Ct);
+        });
+        await Assert.ThrowsAsync<MessageNotFoundException>(() => GetAsync(harness, user, message));
+    }
+
+    [Fact]
+    public async Task A_disabled_cache_keeps_nothing()
+    {
+        const string User = "user136";
+        await using var harness = new PoolHarness(fixture.Env, s => s["Cache:Enabled"] = "false");
+        await SeedAsync(User, 3);
+        await ListAsync(harness, User, Page);
+        await ListAsync(harness, User, Page);
+        Assert.Equal(0, harness.PoolImpl.Cache!.Hits + harness.PoolImpl.Cache!.Misses);
+        Assert.Equal(0, harness.PoolImpl.Cache!.Bytes);
+    }
+
+    private async Task<List<uint>> SeedAsync(string user, int count)
+    {
+        var uids = new List<uint>();
+        for (var i = 0; i < count; i++)
+            uids.Add(await fixture.Env.AppendAsync(user, "INBOX", TestMessages.Text($"message {i}", $"body of message {i}"), Ct));
+        return uids;
+    }
+
+    private async Task WithInboxAsync(string user, Func<IMailFolder, Task> change)
+    {
+        using ImapClient other = await fixture.Env.ConnectAsync(user, Ct);
+        await other.Inbox.OpenAsync(FolderAccess.ReadWrite, Ct);
+        await change(other.Inbox);
+        await other.DisconnectAsync(true, Ct);
+    }
+
+    private static async Task<MessagePage> ListAsync(PoolHarness harness, string user, MessageQuery query)
+    {
+        await using var session = await harness.RentAsync(user);
+        return await session.ListMessagesAsync("INBOX", query, Ct);
+    }
+
+    private static async Task<MessageDetail> GetAsync(PoolHarness harness, string user, MessageRef message)
+    {
+        await using var session = await harness.RentAsync(user);
+        return await session.GetMessageAsync(message, cancellationToken: Ct);
+    }
+}
