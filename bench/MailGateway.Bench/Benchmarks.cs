@@ -57,6 +57,8 @@ internal static class Benchmarks
             (_, ct) => client.GetAsync($"api/v1/accounts/{accountId}", ct), cancellationToken);
         var gatewayRequests = rows.Sum(r => r.Gateway.Requests);
         var logins = env.CountLogins(User) - loginsBefore;
+        var cacheFigures = await CacheBenchmark.MetricsAsync(client, cancellationToken);
+        rows.AddRange(await CacheBenchmark.RunAsync(env, gateway, client, accountId, User, direct, marker, settings, options, cancellationToken));
 
         report.AppendLine();
         report.AppendLine("| work | clients | direct MailKit req/s | gateway req/s | gateway/direct throughput | direct p50 / p99 ms | gateway p50 / p99 ms | gateway/direct p50 |");
@@ -70,6 +72,7 @@ internal static class Benchmarks
             $"mean IMAP command time {await CommandTimesAsync(client, cancellationToken)}");
         report.AppendLine(CultureInfo.InvariantCulture, $"IMAP logins during {gatewayRequests} measured gateway requests (+ warm-ups): {logins} (pool size per account: 3)");
         report.AppendLine(CultureInfo.InvariantCulture, $"errors: direct {rows.Sum(r => r.Direct.Errors)}, gateway {rows.Sum(r => r.Gateway.Errors)}");
+        report.AppendLine(cacheFigures);
 
         if (options.Attachment)
             report.AppendLine(await AttachmentAsync(env, gateway, client, accountId, cancellationToken));
@@ -80,7 +83,7 @@ internal static class Benchmarks
         return report.ToString();
     }
 
-    private static async Task<(RunStats, RunStats)> PairAsync(string name, int concurrency, BenchOptions options,
+    internal static async Task<(RunStats Direct, RunStats Gateway)> PairAsync(string name, int concurrency, BenchOptions options,
         Func<int, CancellationToken, Task> direct, Func<int, CancellationToken, Task> gateway, CancellationToken cancellationToken)
     {
         Log($"{name}, {concurrency} client(s): direct ...");
@@ -134,7 +137,7 @@ internal static class Benchmarks
         }).Where(s => s is not null));
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;
