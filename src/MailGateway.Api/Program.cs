@@ -1,10 +1,12 @@
 using MailGateway.Api.Accounts;
 using MailGateway.Api.Changes;
+using MailGateway.Api.Cluster;
 using MailGateway.Api.Events;
 using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Sending;
 using MailGateway.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,7 +20,9 @@ builder.AddMessages();
 builder.AddChanges();
 builder.AddMailWatching();     // IMAP IDLE/NOTIFY/poll watchers (section Events)
 builder.AddMailEvents();       // event pipeline, watch supervisor, SignalR hub
+builder.AddCluster();          // instance heartbeat, balanced watch ownership, cluster-wide IMAP budget
 builder.AddWebhooks();
+builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();
 
 var app = builder.Build();
@@ -29,7 +33,9 @@ app.MapMailboxesApi();
 app.MapMessagesApi();
 app.MapChangesApi();
 app.MapMailEvents();
+app.MapClusterApi();
 app.MapWebhooksApi();
+app.MapSendingApi();
 app.MapGraphQLApi();
 
 app.Run();

@@ -5,7 +5,10 @@ using MailGateway.Api.Shared;
 namespace MailGateway.Api.Accounts;
 
 /// <summary><c>POST /api/v1/accounts</c> body.</summary>
-public sealed record CreateAccountRequest(string? DisplayName, string? Email, ImapSettingsRequest? Imap);
+/// <param name="Smtp">Submission server for sending (optional); verified by logging in.</param>
+/// <param name="Aliases">Further addresses the account may send as.</param>
+public sealed record CreateAccountRequest(string? DisplayName, string? Email, ImapSettingsRequest? Imap,
+    Sending.SmtpSettingsRequest? Smtp = null, IReadOnlyList<string>? Aliases = null);
 
 /// <param name="Security"><c>tls</c>, <c>starttls</c> or <c>none</c> (default <c>tls</c>).</param>
 /// <param name="Password">The IMAP password; or use <paramref name="OAuth"/>.</param>
@@ -27,7 +30,8 @@ public sealed record OAuthSettingsRequest(string? Mechanism, string? AccessToken
 }
 
 /// <summary><c>PATCH /api/v1/accounts/{accountId}</c> body: only the members present change.</summary>
-public sealed record UpdateAccountRequest(string? DisplayName, string? Password, OAuthSettingsRequest? OAuth, bool? Disabled)
+public sealed record UpdateAccountRequest(string? DisplayName, string? Password, OAuthSettingsRequest? OAuth, bool? Disabled,
+    Sending.SmtpSettingsRequest? Smtp = null, IReadOnlyList<string>? Aliases = null)
 {
     public override string ToString() => $"UpdateAccountRequest {{ DisplayName = {DisplayName}, Disabled = {Disabled} }}";
 }
@@ -43,7 +47,9 @@ public sealed record AccountResponse(
     DateTimeOffset? StateSince,
     bool Disabled,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    Sending.SmtpSettingsResponse? Smtp = null,
+    IReadOnlyList<string>? Aliases = null)
 {
     public static AccountResponse From(Account account, AccountConnectionStatus status) => new(
         account.Id,
@@ -56,7 +62,9 @@ public sealed record AccountResponse(
         account.Disabled ? account.UpdatedAt : status.Since,
         account.Disabled,
         account.CreatedAt,
-        account.UpdatedAt);
+        account.UpdatedAt,
+        Sending.SmtpSettingsResponse.From(account),
+        account.Aliases);
 
     public static string MechanismName(ImapAuthMechanism mechanism) => mechanism switch
     {

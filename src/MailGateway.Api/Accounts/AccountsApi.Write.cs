@@ -46,6 +46,13 @@ internal static partial class AccountsApi
             await services.SecurityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
             return refused;
         }
+        var (withSmtp, smtpRefused) = await Sending.SmtpAccountSettings.ApplyAsync(account, request.Smtp, request.Aliases, secret, response, cancellationToken).ConfigureAwait(false);
+        if (smtpRefused is not null)
+        {
+            await services.SecurityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+            return smtpRefused;
+        }
+        account = withSmtp;
         await services.Store.SaveAsync(account, cancellationToken).ConfigureAwait(false);
         AccountsLog.Registered(services.Logger, account.Id, account.OwnerId, account.Host, account.Port);
         return TypedResults.Created($"/api/v1/accounts/{account.Id}", AccountResponse.From(account, services.Pool.GetStatus(account.Id)));
@@ -68,6 +75,7 @@ internal static partial class AccountsApi
             UpdatedAt = services.Time.GetUtcNow(),
         };
         var credentialsChanged = request.Password is not null || request.OAuth is not null;
+        StoredSecret? newSecret = null;
         if (credentialsChanged)
         {
             var (secret, grantRefused) = await SecretFromAsync(request.Password, request.OAuth, user, response, services, cancellationToken).ConfigureAwait(false);
@@ -76,6 +84,14 @@ internal static partial class AccountsApi
             updated = updated with { Mechanism = mechanism, ProtectedSecret = services.Protector.Protect(secret), CredentialStamp = NewStamp() };
             if (await VerifyAsync(updated, secret, response, services, cancellationToken).ConfigureAwait(false) is { } refused)
                 return refused;
+            newSecret = secret;
+        }
+        if (request.Smtp is not null || request.Aliases is not null)
+        {
+            var (withSmtp, smtpRefused) = await Sending.SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, response, cancellationToken).ConfigureAwait(false);
+            if (smtpRefused is not null)
+                return smtpRefused;
+            updated = withSmtp;
         }
 
         await services.Store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);

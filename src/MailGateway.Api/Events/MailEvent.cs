@@ -19,6 +19,8 @@ public static class MailEventTypes
     public const string AccountAuthFailed = "account.authFailed";
     public const string AccountDisconnected = "account.disconnected";
     public const string WebhookTest = "webhook.test";
+    public const string MessageSent = "message.sent";
+    public const string MessageSendFailed = "message.sendFailed";
 }
 
 /// <summary>Where an event reaches: every instance (for its own connected clients) or exactly once in the cluster.</summary>

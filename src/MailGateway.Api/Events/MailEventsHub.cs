@@ -18,14 +18,16 @@ public interface IMailEventsClient
 /// One group per account; subscribing registers watch demand, which ends when the client unsubscribes or leaves.
 /// </summary>
 [Authorize]
-internal sealed class MailEventsHub(IAccountAccess access, HubSubscriptions subscriptions, ILogger<MailEventsHub> logger) : Hub<IMailEventsClient>
+internal sealed class MailEventsHub(IAccountAccess access, GatewayAuthorization authorization, HubSubscriptions subscriptions,
+    ILogger<MailEventsHub> logger) : Hub<IMailEventsClient>
 {
     public static string GroupName(string accountId) => "account:" + accountId;
 
     public async Task Subscribe(string accountId)
     {
         var caller = Caller.From(Context.User!);
-        var account = string.IsNullOrEmpty(accountId) || !(caller.Has(Permissions.MailRead) || caller.Has(Permissions.MailReadWrite))
+        // Mail.Read is granted by Mail.ReadWrite too; the policy adds the MFA rules, as on REST and GraphQL.
+        var account = string.IsNullOrEmpty(accountId) || !await authorization.AllowsAsync(Context.User!, Permissions.MailRead).ConfigureAwait(false)
             ? null
             : await access.FindAsync(caller, accountId, Context.ConnectionAborted).ConfigureAwait(false);
         if (account is null)

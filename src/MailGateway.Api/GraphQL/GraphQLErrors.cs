@@ -21,6 +21,8 @@ internal static class GraphQLErrors
     public const string InvalidCursor = "invalid_cursor";
     public const string ValidationFailed = "validation_failed";
     public const string Forbidden = "forbidden";
+    public const string InsufficientScope = "insufficient_scope";
+    public const string MfaRequired = "mfa_required";
     public const string Unauthorized = "unauthorized";
     public const string ImapUnavailable = "imap_unavailable";
     public const string ImapAuthFailed = "imap_auth_failed";
@@ -33,8 +35,10 @@ internal static class GraphQLErrors
     public static ExecutionError Create(string code, string message) => new(message) { Code = code };
     public static ExecutionError AccountNotFoundError() => Create(AccountNotFound, "The account was not found.");
     public static ExecutionError Validation(string message) => Create(ValidationFailed, message);
-    public static ExecutionError ForbiddenError(string permission) =>
-        Create(Forbidden, $"The token lacks the permission '{permission}'.");
+    /// <summary>The REST codes of a refused policy: <c>mfa_required</c> when only MFA is missing, else <c>insufficient_scope</c>.</summary>
+    public static ExecutionError ForbiddenError(string permission, bool mfaOnly) => mfaOnly
+        ? Create(MfaRequired, "Multi-factor authentication is required (the token's 'amr' claim must include 'mfa').")
+        : Create(InsufficientScope, $"The token lacks the permission '{permission}'.");
 
     /// <summary>The code and a client-safe message for an exception thrown by a resolver or a service.</summary>
     public static (string Code, string Message)? Describe(Exception exception) => exception switch

@@ -22,6 +22,9 @@ public sealed class GraphQLUserContext : Dictionary<string, object?>
 {
     public required GraphQLTransport Transport { get; init; }
     public required Caller Caller { get; init; }
+
+    /// <summary>The permission policies the caller satisfies, from <see cref="GatewayAuthorization"/>.</summary>
+    public required IReadOnlySet<string> Granted { get; init; }
 }
 
 /// <summary>Runs one GraphQL operation with the gateway's rules; shared by the HTTP and WebSocket endpoints.</summary>
@@ -35,11 +38,13 @@ internal sealed class GraphQLRunner(
 
     public bool IntrospectionEnabled => options.Value.EnableIntrospection ?? environment.IsDevelopment();
 
-    public Task<ExecutionResult> RunAsync(GraphQLRequest request, GraphQLTransport transport, ClaimsPrincipal user,
+    public async Task<ExecutionResult> RunAsync(GraphQLRequest request, GraphQLTransport transport, ClaimsPrincipal user,
         IServiceProvider services, CancellationToken cancellationToken)
     {
+        // The same policies as REST (permission + MFA rules), evaluated once for the operation's resolvers.
+        var granted = await services.GetRequiredService<GatewayAuthorization>().GrantedAsync(user).ConfigureAwait(false);
         var extra = IntrospectionEnabled ? _extraRules : _noIntrospectionRules;
-        return executer.ExecuteAsync(new ExecutionOptions
+        return await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = request.Query,
             OperationName = request.OperationName,
@@ -47,10 +52,10 @@ internal sealed class GraphQLRunner(
             Extensions = request.Extensions,
             RequestServices = services,
             User = user,
-            UserContext = new GraphQLUserContext { Transport = transport, Caller = Caller.From(user) },
+            UserContext = new GraphQLUserContext { Transport = transport, Caller = Caller.From(user), Granted = granted },
             ValidationRules = DocumentValidator.CoreRules.Concat(extra),
             CancellationToken = cancellationToken,
-        });
+        }).ConfigureAwait(false);
     }
 
     /// <summary>GET only runs queries (405 otherwise), HTTP never runs subscriptions (405): checked before anything executes.</summary>

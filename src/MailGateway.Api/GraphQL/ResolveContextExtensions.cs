@@ -10,11 +10,14 @@ internal static class ResolveContextExtensions
         (context.UserContext as GraphQLUserContext)?.Caller
         ?? Shared.Caller.From(context.User ?? throw GraphQLErrors.Create(GraphQLErrors.Unauthorized, "Authentication is required."));
 
-    /// <summary>The caller, when the token grants <paramref name="permission"/>; else a <c>forbidden</c> error (REST answers 403).</summary>
+    /// <summary>The caller, when the policy <paramref name="permission"/> (permission + MFA rules, decided by
+    /// <see cref="GatewayAuthorization"/> like REST) allows it; else a <c>forbidden</c> error (REST answers 403).</summary>
     public static Caller Require(this IResolveFieldContext context, string permission)
     {
         var caller = context.Caller();
-        return caller.Has(permission) ? caller : throw GraphQLErrors.ForbiddenError(permission);
+        var granted = (context.UserContext as GraphQLUserContext)?.Granted;
+        return granted is not null && granted.Contains(permission) ? caller
+            : throw GraphQLErrors.ForbiddenError(permission, mfaOnly: caller.Has(permission));
     }
 
     /// <summary>Reads need Mail.Read, like the REST route groups.</summary>

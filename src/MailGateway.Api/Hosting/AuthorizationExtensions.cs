@@ -10,9 +10,6 @@ internal static class AuthorizationExtensions
 {
     public const string AdminPolicy = "MailGateway.Admin";
 
-    public static readonly string[] AllPermissions =
-        [Permissions.MailRead, Permissions.MailReadWrite, Permissions.MailSend, Permissions.WebhooksReadWrite];
-
     public static IHostApplicationBuilder AddGatewayAuthorization(this IHostApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection("Authentication");
@@ -32,9 +29,10 @@ internal static class AuthorizationExtensions
             .SetDefaultPolicy(Build())
             .SetFallbackPolicy(Build())
             .AddPolicy(AdminPolicy, Build(new AssertionRequirement(c => Caller.From(c.User).IsAdmin)));
-        foreach (var permission in AllPermissions)
+        foreach (var permission in Permissions.All)
             authorization.AddPolicy(permission, Build(new PermissionRequirement(permission)));
 
+        builder.Services.AddSingleton<GatewayAuthorization>();
         builder.Services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         builder.Services.AddSingleton<IAuthorizationHandler, MfaHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

@@ -23,9 +23,13 @@ public sealed record Account : IStoredRecord
     public bool Disabled { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Submission server (null: the account cannot send).</summary>
+    public Sending.AccountSmtp? Smtp { get; init; }
+    /// <summary>Addresses besides <see cref="Email"/> the account may send as.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
 
     public ImapAccount ToImapAccount() =>
-        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256, Email);
+        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256, Email, OwnerId);
 }
 
 /// <summary>Account storage: Redis when <c>Redis:Configuration</c> is set, else in memory (<see cref="IRecordStore{T}"/>).</summary>

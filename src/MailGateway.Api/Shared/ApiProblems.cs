@@ -40,8 +40,6 @@ public static class ApiProblems
         return TypedResults.Problem(problem);
     }
 
-    /// <summary>409 <c>account_disabled</c>: the account exists but its owner disabled it (PATCH <c>disabled: false</c> to resume).</summary>
-    public static ProblemHttpResult AccountDisabled() => Create(StatusCodes.Status409Conflict, "account_disabled", "The account is disabled.");
     public static ProblemHttpResult Validation(string detail) => Create(StatusCodes.Status400BadRequest, "validation_failed", "The request is not valid.", detail);
     public static ProblemHttpResult AccountNotFound() => NotFound("account_not_found", "The account was not found.");
     public static ProblemHttpResult MailboxNotFound() => NotFound("mailbox_not_found", "The mailbox was not found.");

@@ -39,4 +39,7 @@ public static class Permissions
     public const string MailReadWrite = "Mail.ReadWrite";
     public const string MailSend = "Mail.Send";
     public const string WebhooksReadWrite = "Webhooks.ReadWrite";
+
+    /// <summary>Every permission; each is also the name of its authorization policy.</summary>
+    public static readonly string[] All = [MailRead, MailReadWrite, MailSend, WebhooksReadWrite];
 }

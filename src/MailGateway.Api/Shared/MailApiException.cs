@@ -13,6 +13,8 @@ public sealed class MailApiException(int status, string code, string title, stri
     public string Title { get; } = title;
     public string? Detail { get; } = detail;
 
+    public static MailApiException AccountDisabled() => new(409, "account_disabled", "The account is disabled.",
+        "PATCH the account with disabled: false to use it again.");
     public static MailApiException AccountNotFound() => new(404, "account_not_found", "The account was not found.");
     public static MailApiException MailboxNotFound() => new(404, "mailbox_not_found", "The mailbox was not found.");
     public static MailApiException MessageNotFound() => new(404, "message_not_found", "The message was not found.");

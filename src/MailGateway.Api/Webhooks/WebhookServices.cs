@@ -7,7 +7,7 @@ namespace MailGateway.Api.Webhooks;
 
 /// <summary>What the webhook handlers use, bound with <c>[AsParameters]</c>.</summary>
 internal sealed record WebhookServices(
-    IWebhookStore Store, IWebhookQueue Queue, WebhookEgressGuard Guard, WebhookSecrets Secrets, IAccountAccess Accounts,
+    IWebhookStore Store, IWebhookQueue Queue, WebhookEgressGuard Guard, WebhookSecrets Secrets, IAccountAccess Accounts, GatewayAuthorization Authorization,
     WebhookEnqueuer Enqueuer, WebhookWatchDemand Demand, IOptions<WebhookOptions> Options, TimeProvider Time, ILogger<WebhookServices> Logger)
 {
     public const int MaxFilters = 50;
@@ -24,6 +24,12 @@ internal sealed record WebhookServices(
         var webhook = await Store.GetAsync(webhookId, cancellationToken).ConfigureAwait(false);
         return webhook is not null && webhook.OwnerId == caller.OwnerId ? webhook : null;
     }
+
+    /// <summary>403 <c>forbidden</c> when the filters deliver mail events and the caller may not read mail.</summary>
+    public async Task<ProblemHttpResult?> CheckSubscriptionAsync(System.Security.Claims.ClaimsPrincipal user, IReadOnlyList<string>? events) =>
+        await Authorization.MaySubscribeAsync(user, events).ConfigureAwait(false) ? null
+            : ApiProblems.Create(StatusCodes.Status403Forbidden, "insufficient_scope", "Subscribing to message or mailbox events needs Mail.Read.",
+                "Give the token Mail.Read, or subscribe only to account.* events.");
 
     public async Task<(Uri? Url, ProblemHttpResult? Problem)> CheckUrlAsync(string? text, CancellationToken cancellationToken)
     {

@@ -12,6 +12,8 @@ internal static partial class WebhooksApi
         var caller = Caller.From(user);
         if ((WebhookServices.CheckEvents(request.Events) ?? WebhookServices.CheckDescription(request.Description)) is { } invalid)
             return invalid;
+        if (await s.CheckSubscriptionAsync(user, request.Events) is { } forbidden)
+            return forbidden;
         var (url, urlProblem) = await s.CheckUrlAsync(request.Url, cancellationToken);
         if (urlProblem is not null)
             return urlProblem;
@@ -63,6 +65,8 @@ internal static partial class WebhooksApi
             return WebhookServices.WebhookNotFound();
         if ((WebhookServices.CheckEvents(request.Events) ?? WebhookServices.CheckDescription(request.Description)) is { } invalid)
             return invalid;
+        if (request.Events is not null && await s.CheckSubscriptionAsync(user, request.Events) is { } forbidden)
+            return forbidden;
         var now = s.Time.GetUtcNow();
         var updated = webhook with { UpdatedAt = now };
         if (request.Url is not null)

@@ -146,7 +146,7 @@ public sealed class GraphQLHttpTests(GraphQLHttpTests.App app) : IClassFixture<G
         using var client = app.Factory.CreateClient("http-scope", "Webhooks.ReadWrite");
         using var response = await client.SendAsync(Post(Json("{ accounts { id } }")), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("forbidden", await FirstErrorCode(response));
+        Assert.Equal("insufficient_scope", await FirstErrorCode(response));
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class GraphQLMutationTests(MailEnvFixture fixture) : IAsyncLifetim
     {
         var (id, _) = await AppendAsync("Read only caller");
         using var reader = _app.CreateClient("graphql-mutation-121", scopes: "Mail.Read");
-        Assert.Equal("forbidden", await GraphQLCalls.ErrorCodeAsync(reader,
+        Assert.Equal("insufficient_scope", await GraphQLCalls.ErrorCodeAsync(reader,
             "mutation($a: ID!, $m: ID!) { deleteMessage(accountId: $a, id: $m) }", new { a = _accountId, m = id }, _ct));
         Assert.NotEmpty(await WithFolderAsync("INBOX", f => f.SearchAsync(SearchQuery.SubjectContains("Read only caller"), _ct)));
     }

@@ -65,6 +65,7 @@ public sealed partial class MailEnvFixture : IAsyncLifetime
         if (_app is not null)
             await _app.DisposeAsync();
         await DisposeCyrusAsync();
+        await DisposePostfixAsync();
         if (Env is not null)
             await Env.DisposeAsync();
         // The last line of defence of "no secret in any log": the whole run's output is checked once more.

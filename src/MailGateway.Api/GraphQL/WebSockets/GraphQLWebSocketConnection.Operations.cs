@@ -81,7 +81,8 @@ internal sealed partial class GraphQLWebSocketConnection
         if (isSubscription || !result.Executed)
         {
             // No stream was started: refused before or while resolving the source stream.
-            if (result.Errors?.Any(e => e.Code is GraphQLErrors.AccountNotFound or GraphQLErrors.Forbidden) == true)
+            if (result.Errors?.Any(e => e.Code is GraphQLErrors.AccountNotFound or GraphQLErrors.Forbidden
+                or GraphQLErrors.InsufficientScope or GraphQLErrors.MfaRequired) == true)
             {
                 Close(CloseCodes.Forbidden, "Forbidden");
                 return;

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using MailGateway.Api.Shared;
+using MailGateway.Api.Events;
+using MailGateway.Imap;
+
+namespace MailGateway.Api.Sending;
+
+/// <summary>What happens after the server accepted a message: the copy in Sent, \Answered on the original, and the
+/// <c>message.sent</c> event through the one event pipeline. Repeated after a crash (the event id is fixed per
+/// submission, so the pipeline drops a repeat); given up after a few failures so a broken IMAP side cannot hold it forever.</summary>
+internal sealed class OutboxFollowUp(
+    IOutboxStore outbox,
+    IAccountStore accounts,
+    IImapSessionPool pool,
+    IMailEventPublisher events,
+    SendingMetrics metrics,
+    TimeProvider time,
+    ILogger<OutboxFollowUp> logger)
+{
+    private const int MaxAttempts = 8;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task RunAsync(OutboxClaim claim, Submission submission, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var account = await accounts.GetAsync(submission.AccountId, cancellationToken).ConfigureAwait(false);
+            if (account is not null && (submission.SaveToSent && submission.SentMessageId is null || submission.ReplyToMessageId is not null))
+                submission = await FileAsync(account, submission, claim, cancellationToken).ConfigureAwait(false);
+            await events.PublishAsync(Event(submission, MailEventTypes.MessageSent,
+                new { submissionId = submission.Id, messageIdHeader = submission.MessageIdHeader, sentMessageId = submission.SentMessageId }), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            SendingLog.FollowUpFailed(logger, submission.Id, ex);
+            if (submission.FollowUpAttempts + 1 < MaxAttempts)
+            {
+                var retry = submission with { FollowUpAttempts = submission.FollowUpAttempts + 1 };
+                await outbox.ReleaseAsync(claim, retry, time.GetUtcNow() + TimeSpan.FromSeconds(5 << Math.Min(retry.FollowUpAttempts, 6)), CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+        }
+        if (!await outbox.ReleaseAsync(claim, submission with { UpdatedAt = time.GetUtcNow() }, null, CancellationToken.None).ConfigureAwait(false))
+            SendingLog.LeaseLost(logger, submission.Id);
+        metrics.Submission("sent");
+    }
+
+    public async Task PublishFailedAsync(Submission submission, bool permanent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await events.PublishAsync(Event(submission, MailEventTypes.MessageSendFailed,
+                new { submissionId = submission.Id, permanent, reply = submission.LastReply }), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SendingLog.FollowUpFailed(logger, submission.Id, ex);
+        }
+    }
+
+    private async Task<Submission> FileAsync(Account account, Submission submission, OutboxClaim claim, CancellationToken cancellationToken)
+    {
+        await using var session = await pool.RentAsync(account.ToImapAccount(), cancellationToken).ConfigureAwait(false);
+        if (submission.SaveToSent && submission.SentMessageId is null)
+        {
+            var mailboxes = await session.ListMailboxesAsync(cancellationToken).ConfigureAwait(false);
+            var sent = mailboxes.FirstOrDefault(m => m.SpecialUse == "sent") ?? mailboxes.FirstOrDefault(m => string.Equals(m.Path, "Sent", StringComparison.OrdinalIgnoreCase));
+            var mime = await outbox.GetMimeAsync(submission.Id, cancellationToken).ConfigureAwait(false);
+            if (sent is not null && mime is not null)
+            {
+                using var stream = new MemoryStream(mime, writable: false);
+                var copy = await session.AppendAsync(sent.Path, stream, [@"\Seen"], null, cancellationToken).ConfigureAwait(false);
+                submission = submission with { SentMessageId = ResourceIds.Message(copy) };
+                await outbox.CheckpointAsync(claim, submission, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        if (submission.ReplyToMessageId is { } original && ResourceIds.TryParseMessage(original, out var reference))
+        {
+            try
+            {
+                await session.UpdateFlagsAsync(reference.Mailbox, reference.UidValidity, [reference.Uid], new FlagChange(Answered: true), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MessageNotFoundException or StaleMessageException or MailboxNotFoundException)
+            {
+                // The original is gone: nothing to flag.
+            }
+            submission = submission with { ReplyToMessageId = null };
+        }
+        return submission;
+    }
+
+    private MailEvent Event(Submission submission, string type, object data) =>
+        new($"{type}:{submission.Id}", type, time.GetUtcNow(), submission.AccountId, JsonSerializer.SerializeToElement(data, Json));
+}

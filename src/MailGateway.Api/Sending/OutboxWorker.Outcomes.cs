@@ -1,0 +1,37 @@
+namespace MailGateway.Api.Sending;
+
+internal sealed partial class OutboxWorker
+{
+    private async Task DeferAsync(OutboxClaim claim, Submission submission, SubmissionReply reply, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now - submission.CreatedAt >= Options.GiveUpAfter)
+        {
+            await FailAsync(claim, submission, reply, submission.Recipients, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var next = now + Options.RetryDelay(Math.Max(1, submission.Attempts));
+        var deferred = submission with { State = SubmissionStates.Queued, LastReply = reply, NextAttemptAt = next, UpdatedAt = now };
+        if (!await outbox.ReleaseAsync(claim, deferred, next, CancellationToken.None).ConfigureAwait(false))
+            SendingLog.LeaseLost(logger, submission.Id);
+        SendingLog.Deferred(logger, submission.Id, submission.AccountId, submission.Attempts, next, $"{reply.Code} {reply.Text}");
+    }
+
+    private async Task FailAsync(OutboxClaim claim, Submission submission, SubmissionReply reply, IReadOnlyList<SubmissionRecipient> recipients,
+        CancellationToken cancellationToken)
+    {
+        var failed = submission with
+        {
+            State = SubmissionStates.Failed,
+            LastReply = reply,
+            Recipients = [.. recipients.Select(r => r.State == "pending" ? r with { State = "rejected", Reply = r.Reply ?? reply } : r)],
+            NextAttemptAt = null,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        if (!await outbox.ReleaseAsync(claim, failed, null, CancellationToken.None).ConfigureAwait(false))
+            SendingLog.LeaseLost(logger, submission.Id);
+        metrics.Submission("failed");
+        SendingLog.Failed(logger, submission.Id, submission.AccountId, reply.Code, reply.Text);
+        await followUp.PublishFailedAsync(failed, permanent: reply.Code is >= 500 and < 600 || reply.Code == 0, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,91 @@
+namespace MailGateway.Api.Sending;
+
+/// <summary>
+/// Redis layout (prefix <c>mg:{outbox}:</c>; the hash tag keeps every outbox key in one Redis Cluster slot, so each script
+/// touches one slot): <c>s:{id}</c> hash (<c>json</c> = the submission, <c>state</c>, <c>lease</c>, <c>account</c>),
+/// <c>m:{id}</c> the MIME bytes, <c>due</c> zset (score = due unix ms), <c>processing</c> zset (score = lease end),
+/// <c>a:{accountId}</c> zset of the account's submission ids by creation time, <c>k:{accountId}:{sha256(key)}</c> the
+/// Idempotency-Key's submission id (expires after the window). <c>state</c> is kept apart from the JSON so the scripts
+/// can change it without re-encoding. Every state change is one script, so it is atomic.
+/// </summary>
+internal sealed partial class RedisOutboxStore
+{
+    // KEYS: s, m, due, a, k. ARGV: id, json, state, mime, dueMs, createdMs, accountId, windowSeconds ('' = no key).
+    private const string AddScript = """
+        if ARGV[8] ~= '' then
+          local known = redis.call('GET', KEYS[5])
+          if known and redis.call('EXISTS', ARGV[9] .. 's:' .. known) == 1 then return known end
+        end
+        redis.call('HSET', KEYS[1], 'json', ARGV[2], 'state', ARGV[3], 'account', ARGV[7])
+        redis.call('SET', KEYS[2], ARGV[4])
+        redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+        redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
+        if ARGV[8] ~= '' then redis.call('SET', KEYS[5], ARGV[1], 'EX', ARGV[8]) end
+        return ARGV[1]
+        """;
+
+    // KEYS: due, processing. ARGV: nowMs, leaseUntilMs, token, prefix.
+    private const string ClaimScript = """
+        local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 100)
+        for _, id in ipairs(expired) do
+          redis.call('ZREM', KEYS[2], id)
+          redis.call('HDEL', ARGV[4] .. 's:' .. id, 'lease')
+          redis.call('ZADD', KEYS[1], ARGV[1], id)
+        end
+        while true do
+          local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1)
+          if #items == 0 then return false end
+          local id = items[1]
+          local skey = ARGV[4] .. 's:' .. id
+          redis.call('ZREM', KEYS[1], id)
+          if redis.call('EXISTS', skey) == 1 then
+            local state = redis.call('HGET', skey, 'state')
+            if state ~= 'canceled' then
+              if state == 'queued' or state == 'scheduled' then
+                state = 'sending'
+                redis.call('HSET', skey, 'state', state)
+              end
+              redis.call('HSET', skey, 'lease', ARGV[3])
+              redis.call('ZADD', KEYS[2], ARGV[2], id)
+              return {id, redis.call('HGET', skey, 'json'), state}
+            end
+          end
+        end
+        """;
+
+    // KEYS: s. ARGV: token, json, state.
+    private const string CheckpointScript = """
+        if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+        redis.call('HSET', KEYS[1], 'json', ARGV[2], 'state', ARGV[3])
+        return 1
+        """;
+
+    // KEYS: s, due, processing, m. ARGV: token, json, state, dueMs ('' = finished), id, retentionSeconds.
+    private const string ReleaseScript = """
+        if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+        redis.call('HSET', KEYS[1], 'json', ARGV[2], 'state', ARGV[3])
+        redis.call('HDEL', KEYS[1], 'lease')
+        redis.call('ZREM', KEYS[3], ARGV[5])
+        if ARGV[4] ~= '' then
+          redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+        else
+          redis.call('EXPIRE', KEYS[1], ARGV[6])
+          redis.call('EXPIRE', KEYS[4], ARGV[6])
+        end
+        return 1
+        """;
+
+    // KEYS: s, due, m. ARGV: id, json, retentionSeconds. Answers the state afterwards ('' = no such submission).
+    private const string CancelScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
+        local state = redis.call('HGET', KEYS[1], 'state')
+        if (state == 'queued' or state == 'scheduled') and not redis.call('HGET', KEYS[1], 'lease') then
+          redis.call('HSET', KEYS[1], 'state', 'canceled', 'json', ARGV[2])
+          redis.call('ZREM', KEYS[2], ARGV[1])
+          redis.call('EXPIRE', KEYS[1], ARGV[3])
+          redis.call('EXPIRE', KEYS[3], ARGV[3])
+          return 'canceled'
+        end
+        return state
+        """;
+}

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MailGateway.Api.Hosting;
+using StackExchange.Redis;
+
+namespace MailGateway.Api.Sending;
+
+/// <summary>The durable outbox shared by every instance (layout and scripts in RedisOutboxStore.Scripts.cs).</summary>
+internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis) : IOutboxStore
+{
+    private const string Prefix = RedisExtensions.KeyPrefix + "{outbox}:";
+    private static readonly RedisKey Due = Prefix + "due";
+    private static readonly RedisKey Processing = Prefix + "processing";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>Finished submissions (and their MIME) stay listable this long.</summary>
+    private static readonly long RetentionSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
+
+    private IDatabase Db => redis.GetDatabase();
+
+    private static RedisKey SubmissionKey(string id) => Prefix + "s:" + id;
+    private static RedisKey MimeKey(string id) => Prefix + "m:" + id;
+    private static RedisKey AccountKey(string accountId) => Prefix + "a:" + accountId;
+    private static RedisKey IdempotencyKey(string accountId, string key) =>
+        Prefix + "k:" + accountId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public async Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
+        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default)
+    {
+        var result = (string?)await Db.ScriptEvaluateAsync(AddScript,
+            [SubmissionKey(submission.Id), MimeKey(submission.Id), Due, AccountKey(submission.AccountId),
+             idempotencyKey is null ? Prefix + "k:none" : IdempotencyKey(submission.AccountId, idempotencyKey)],
+            [submission.Id, JsonSerializer.Serialize(submission, Json), submission.State, mime, dueAt.ToUnixTimeMilliseconds(),
+             submission.CreatedAt.ToUnixTimeMilliseconds(), submission.AccountId,
+             idempotencyKey is null ? "" : ((long)idempotencyWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), Prefix]).ConfigureAwait(false);
+        if (result == submission.Id)
+            return (submission, true);
+        return (await GetAsync(result!, cancellationToken).ConfigureAwait(false) ?? submission, false);
+    }
+
+    public async Task<Submission?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        var id = (string?)await Db.StringGetAsync(IdempotencyKey(accountId, idempotencyKey)).ConfigureAwait(false);
+        return id is null ? null : await GetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<Submission?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var fields = await Db.HashGetAsync(SubmissionKey(id), ["json", "state"]).ConfigureAwait(false);
+        return Read(fields[0], fields[1]);
+    }
+
+    public async Task<IReadOnlyList<Submission>> ListAsync(string accountId, int limit, CancellationToken cancellationToken = default)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(AccountKey(accountId), 0, limit - 1, Order.Descending).ConfigureAwait(false);
+        var list = new List<Submission>();
+        var gone = new List<RedisValue>();
+        foreach (var id in ids)
+        {
+            if (await GetAsync(id!, cancellationToken).ConfigureAwait(false) is { } submission) list.Add(submission);
+            else gone.Add(id);
+        }
+        if (gone.Count > 0)
+            await Db.SortedSetRemoveAsync(AccountKey(accountId), [.. gone]).ConfigureAwait(false);
+        return list;
+    }
+
+    public async Task<byte[]?> GetMimeAsync(string id, CancellationToken cancellationToken = default) =>
+        (byte[]?)await Db.StringGetAsync(MimeKey(id)).ConfigureAwait(false);
+
+    public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var result = await Db.ScriptEvaluateAsync(ClaimScript, [Due, Processing],
+            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, Prefix]).ConfigureAwait(false);
+        if (result.IsNull || result.Resp2Type != ResultType.Array)
+            return null;
+        var parts = (RedisResult[])result!;
+        var submission = Read((string?)parts[1], (string?)parts[2]);
+        return submission is null ? null : new OutboxClaim(submission, token);
+    }
+
+    public async Task<bool> CheckpointAsync(OutboxClaim claim, Submission updated, CancellationToken cancellationToken = default) =>
+        (long)await Db.ScriptEvaluateAsync(CheckpointScript, [SubmissionKey(updated.Id)],
+            [claim.LeaseToken, JsonSerializer.Serialize(updated, Json), updated.State]).ConfigureAwait(false) == 1;
+
+    public async Task<bool> ReleaseAsync(OutboxClaim claim, Submission updated, DateTimeOffset? dueAt, CancellationToken cancellationToken = default) =>
+        (long)await Db.ScriptEvaluateAsync(ReleaseScript, [SubmissionKey(updated.Id), Due, Processing, MimeKey(updated.Id)],
+            [claim.LeaseToken, JsonSerializer.Serialize(updated, Json), updated.State,
+             dueAt is { } due ? due.ToUnixTimeMilliseconds() : "", updated.Id, RetentionSeconds]).ConfigureAwait(false) == 1;
+
+    public async Task<Submission?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (current is null) return null;
+        var canceled = current with { State = SubmissionStates.Canceled, UpdatedAt = now };
+        var state = (string?)await Db.ScriptEvaluateAsync(CancelScript, [SubmissionKey(id), Due, MimeKey(id)],
+            [id, JsonSerializer.Serialize(canceled, Json), RetentionSeconds]).ConfigureAwait(false);
+        return string.IsNullOrEmpty(state) ? null : await GetAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Submission? Read(RedisValue json, RedisValue state) =>
+        json.IsNull ? null : JsonSerializer.Deserialize<Submission>((string)json!, Json)! with { State = state.IsNull ? SubmissionStates.Queued : (string)state! };
+}
