@@ -33,4 +33,8 @@ public sealed class ImapOptions
     /// <summary>Check revocation (CRL/OCSP) of server certificates that chain to the system trust store. Off by
     /// default because it blocks connects when the gateway cannot reach the CA's revocation endpoints.</summary>
     public bool CheckCertificateRevocation { get; set; }
+
+    /// <summary>Set TCP_QUICKACK after every read (Linux): avoids a ~40 ms delayed-ACK stall per larger answer from
+    /// servers that write without TCP_NODELAY, such as Cyrus (issue 16 item 7; figures in the README bench section).</summary>
+    public bool TcpQuickAck { get; set; } = true;
 }
