@@ -188,7 +188,10 @@ cmd_demo() {
   local mailenv="$ROOT/artifacts/bin/MailGateway.MailEnv/release/MailGateway.MailEnv.dll"
   local uplog="$dir.up.log"
   : >"$uplog"
-  dotnet "$mailenv" up --dir "$dir" --user demo --messages "$messages" >"$uplog" 2>&1 &
+  # Postfix (root only) lets the demo users send to each other: demo@example.org, alice@example.org.
+  local postfix_flag=()
+  [[ "$(id -u)" == 0 ]] && command -v postfix >/dev/null 2>&1 && postfix_flag=(--postfix)
+  dotnet "$mailenv" up --dir "$dir" --user demo --messages "$messages" "${postfix_flag[@]}" >"$uplog" 2>&1 &
   DEMO_PIDS+=($!)
   local info="" i
   for ((i = 0; i < 600; i++)); do
@@ -202,6 +205,10 @@ cmd_demo() {
   imaps="$(json_field "$info" imapsPort)"
   ca="$(json_field "$info" caCertificate)"
   redis="$(grep -o '"redis":"[^"]*"' <<<"$info" | cut -d'"' -f4 || true)"
+  local smtp
+  smtp="$(json_field "$info" smtpPort)"
+  local smtp_json=""
+  [[ -n "$smtp" && "$smtp" != 0 ]] && smtp_json="$(printf ',"smtp":{"host":"127.0.0.1","port":%s,"security":"starttls"}' "$smtp")"
 
   # 2. The gateway, Development auth with a signing key kept beside the mail directory.
   local keyfile="$dir.signing-key"
@@ -237,13 +244,24 @@ cmd_demo() {
   account="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/accounts" 2>/dev/null | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true)"
   if [[ -z "$account" ]]; then
     local body
-    body="$(printf '{"displayName":"Demo","email":"demo@mailenv.test","imap":{"host":"127.0.0.1","port":%s,"security":"tls","username":"demo","password":"pass-demo"}}' "$imaps")"
+    body="$(printf '{"displayName":"Demo","email":"demo@example.org","imap":{"host":"127.0.0.1","port":%s,"security":"tls","username":"demo","password":"pass-demo"}%s}' "$imaps" "$smtp_json")"
     status="$(curl -sS -o "$dir.account.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
       -H 'Content-Type: application/json' -d "$body" "$base/api/v1/accounts" || true)"
     if [[ "$status" == 201 || "$status" == 200 ]]; then
       account="$(grep -o '"id":"[^"]*"' "$dir.account.json" | head -1 | cut -d'"' -f4)"
     else
       echo "build.sh: registering the demo account answered HTTP $status: $(head -c 400 "$dir.account.json" 2>/dev/null)" >&2
+    fi
+  fi
+
+  # The second demo user (sending): alice@example.org, registered once under the same token.
+  local alice=""
+  if [[ -n "$smtp_json" ]]; then
+    alice="$(curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/accounts" 2>/dev/null | grep -o '"id":"[^"]*","displayName":"Alice"' | head -1 | cut -d'"' -f4 || true)"
+    if [[ -z "$alice" ]]; then
+      alice="$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$base/api/v1/accounts" \
+        -d "$(printf '{"displayName":"Alice","email":"alice@example.org","imap":{"host":"127.0.0.1","port":%s,"security":"tls","username":"alice","password":"pass-alice"}%s}' "$imaps" "$smtp_json")" \
+        2>/dev/null | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true)"
     fi
   fi
 
@@ -259,6 +277,11 @@ cmd_demo() {
   printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts\n' "$base"
   printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts/%s/mailboxes\n' "$base" "$acc"
   printf '  curl -s -H "Authorization: Bearer $TOKEN" "%s/api/v1/accounts/%s/mailboxes/%s/messages?limit=20"\n\n' "$base" "$acc" "$inbox"
+  if [[ -n "$alice" ]]; then
+    printf 'Send (Postfix 127.0.0.1:%s, see http/send.http): demo -> alice, then read alice'"'"'s INBOX (account %s):\n' "$smtp" "$alice"
+    printf '  curl -s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" %s/api/v1/accounts/%s/send -d '"'"'{"to":[{"address":"alice@example.org"}],"subject":"Hi Alice","text":"Hello"}'"'"'\n' "$base" "$acc"
+    printf '  curl -s -H "Authorization: Bearer $TOKEN" %s/api/v1/accounts/%s/outbox\n\n' "$base" "$acc"
+  fi
   printf 'Swagger UI: %s/swagger\nDemo page:  %s/demo (paste the token)\n' "$base" "$base"
   printf 'Another token: dotnet %s token --key "$(cat %s)" --sub someone\nPress Ctrl-C to stop.\n' "$mailenv" "$keyfile"
   local rc=0

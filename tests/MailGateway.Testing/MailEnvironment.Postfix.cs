@@ -40,6 +40,12 @@ public sealed partial class MailEnvironment
         ServerProcess.FindExecutable("postfix", "postfix dovecot-lmtpd");
         // mktemp-style 0700 directories would keep the postfix account out (POSTFIX.md pitfall 2).
         File.SetUnixFileMode(Directory, File.GetUnixFileMode(Directory) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
+        // A reused directory was chowned to the Dovecot account by Prepare: Postfix recreates its spool with its own owners.
+        foreach (var sub in new[] { "spool", "data" })
+        {
+            if (System.IO.Directory.Exists(Path.Combine(PostfixDirectory, sub)))
+                System.IO.Directory.Delete(Path.Combine(PostfixDirectory, sub), recursive: true);
+        }
         foreach (var sub in new[] { "etc", "spool", "log" })
             System.IO.Directory.CreateDirectory(Path.Combine(PostfixDirectory, sub));
         SmtpPort = _options.SmtpPort != 0 ? _options.SmtpPort : ServerProcess.FreePort();

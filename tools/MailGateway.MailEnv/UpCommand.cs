@@ -27,6 +27,7 @@ internal static class UpCommand
             ImapPort = args.GetInt("imap-port", 0),
             ImapsPort = args.GetInt("imaps-port", 0),
             RedisPort = args.GetInt("redis-port", 0),
+            StartPostfix = args.Has("postfix"),
             ImapHibernateTimeout = args.Has("hibernate") ? TimeSpan.FromSeconds(args.GetInt("hibernate", 3)) : null,
         };
         var seed = new SeedOptions
@@ -64,6 +65,7 @@ internal static class UpCommand
             imapsPort = env.ImapsPort,
             caCertificate = env.CaCertificatePath,
             redis = env.RedisConfiguration,
+            smtpPort = env.SmtpPort,
             dovecotConfig = env.DovecotConfigPath,
             dovecotLog = env.DovecotLogPath,
             passwordOf = "pass-<user>",

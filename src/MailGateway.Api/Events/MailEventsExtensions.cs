@@ -47,6 +47,7 @@ internal static class MailEventsExtensions
             services.TryAddSingleton<IWatchLeases, RedisWatchLeases>();
             services.TryAddSingleton<EventStreamReader>();
             services.AddHostedService(sp => sp.GetRequiredService<EventStreamReader>());
+            services.AddHostedService<RedisBootMarker>();
             // The backplane carries the one group send of the publishing instance to every instance's clients
             // (see SignalRMailEventSink for why that is exactly once per client).
             signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>

@@ -44,6 +44,7 @@ internal static class GraphQLErrors
     public static (string Code, string Message)? Describe(Exception exception) => exception switch
     {
         MailApiException e => (e.Code, e.Detail ?? e.Title),
+        Sending.SendLimitExceededException e => ("send_limit_exceeded", e.Message),
         MailboxNotFoundException => (MailboxNotFound, "The mailbox was not found."),
         MessageNotFoundException => (MessageNotFound, "The message was not found."),
         StaleMessageException e => (StaleMessageId, e.Message),

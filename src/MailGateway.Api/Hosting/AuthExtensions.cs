@@ -11,6 +11,8 @@ internal static class AuthExtensions
     public const string EntraIdProvider = "EntraId";
     public const string OidcProvider = "Oidc";
     public const string DevelopmentProvider = "Development";
+    /// <summary>The key in the repository's appsettings.Development.json: fine for <c>dotnet run</c>, refused in a container.</summary>
+    internal const string CommittedDevelopmentKey = "mailgateway-development-signing-key-not-for-production";
 
     public static IHostApplicationBuilder AddGatewayAuthentication(this IHostApplicationBuilder builder)
     {
@@ -50,6 +52,8 @@ internal static class AuthExtensions
             var key = dev["SigningKey"];
             if (string.IsNullOrEmpty(key) || key.Length < 32)
                 throw new InvalidOperationException("Authentication:Development:SigningKey must be set to at least 32 characters.");
+            if (key == CommittedDevelopmentKey && string.Equals(config["DOTNET_RUNNING_IN_CONTAINER"], "true", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException("Authentication:Development:SigningKey is the key committed in appsettings.Development.json, which anyone can read: a container must be given its own key (Authentication__Development__SigningKey).");
             authentication.AddJwtBearer(o =>
             {
                 o.RequireHttpsMetadata = false;

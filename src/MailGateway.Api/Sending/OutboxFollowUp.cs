@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MailGateway.Api.Shared;
 using MailGateway.Api.Events;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.Sending;

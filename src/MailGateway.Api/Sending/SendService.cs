@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using MailGateway.Api.Shared;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;
 using Microsoft.Extensions.Options;

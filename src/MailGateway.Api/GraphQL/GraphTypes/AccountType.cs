@@ -21,6 +21,7 @@ public sealed class AccountType : ObjectGraphType<AccountResponse>
         Field<NonNullGraphType<DateTimeOffsetGraphType>, DateTimeOffset>("createdAt").Resolve(c => c.Source.CreatedAt);
         Field<NonNullGraphType<DateTimeOffsetGraphType>, DateTimeOffset>("updatedAt").Resolve(c => c.Source.UpdatedAt);
         AccountMailFields.Add(this);
+        SendingFields.AddAccountFields(this);
     }
 }
 

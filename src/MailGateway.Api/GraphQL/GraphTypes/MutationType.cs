@@ -27,6 +27,7 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(c => AccountResolvers.RemoveAsync(c, c.GetArgument<string>("id")));
 
         MessageMutationFields.Add(this);
+        SendingFields.AddMutations(this);
         WebhookFields.AddMutations(this);
     }
 }
