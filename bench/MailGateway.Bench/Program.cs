@@ -2,7 +2,7 @@ using System.Globalization;
 using MailGateway.Bench;
 
 // MailGateway benchmark: the gateway against direct MailKit on the same private Dovecot, in one run.
-// Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
+// Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--server dovecot|cyrus] [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
 //        [--push-samples N] [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
@@ -13,7 +13,8 @@ Console.WriteLine();
 Console.WriteLine(report);
 return 0;
 
-internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Warmup, bool Attachment, bool Push, int PushSamples, int WatchAccounts)
+internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Warmup, bool Attachment, bool Push, int PushSamples, int WatchAccounts,
+    MailGateway.Testing.MailServerKind Server = MailGateway.Testing.MailServerKind.Dovecot)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -26,6 +27,7 @@ internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Wa
             !args.Contains("--skip-attachment"),
             !args.Contains("--skip-push"),
             int.Parse(Value("--push-samples") ?? "200", CultureInfo.InvariantCulture),
-            int.Parse(Value("--watch-accounts") ?? "0", CultureInfo.InvariantCulture));
+            int.Parse(Value("--watch-accounts") ?? "0", CultureInfo.InvariantCulture),
+            Enum.Parse<MailGateway.Testing.MailServerKind>(Value("--server") ?? "dovecot", ignoreCase: true));
     }
 }

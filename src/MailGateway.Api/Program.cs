@@ -1,5 +1,6 @@
 using MailGateway.Api.Accounts;
 using MailGateway.Api.Changes;
+using MailGateway.Api.Cluster;
 using MailGateway.Api.Events;
 using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
@@ -19,6 +20,7 @@ builder.AddMessages();
 builder.AddChanges();
 builder.AddMailWatching();     // IMAP IDLE/NOTIFY/poll watchers (section Events)
 builder.AddMailEvents();       // event pipeline, watch supervisor, SignalR hub
+builder.AddCluster();          // instance heartbeat, balanced watch ownership, cluster-wide IMAP budget
 builder.AddWebhooks();
 builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();
@@ -31,6 +33,7 @@ app.MapMailboxesApi();
 app.MapMessagesApi();
 app.MapChangesApi();
 app.MapMailEvents();
+app.MapClusterApi();
 app.MapWebhooksApi();
 app.MapSendingApi();
 app.MapGraphQLApi();

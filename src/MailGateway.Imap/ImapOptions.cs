@@ -9,6 +9,11 @@ public sealed class ImapOptions
     public int MaxConnectionsPerAccount { get; set; } = 3;
     /// <summary>Connections across all accounts on this instance.</summary>
     public int MaxConnections { get; set; } = 2000;
+    /// <summary>Command connections to one IMAP server (host name) across all instances with Redis; 0 = no cap.</summary>
+    public int MaxConnectionsPerHost { get; set; }
+    /// <summary>The share of <see cref="MaxConnections"/> one user (owner) may hold, at least
+    /// <see cref="MaxConnectionsPerAccount"/>, so other users keep working.</summary>
+    public double UserConnectionShare { get; set; } = 0.25;
     /// <summary>How long a request waits for a free connection before 503.</summary>
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>An unused connection is closed after this long.</summary>
@@ -28,4 +33,8 @@ public sealed class ImapOptions
     /// <summary>Check revocation (CRL/OCSP) of server certificates that chain to the system trust store. Off by
     /// default because it blocks connects when the gateway cannot reach the CA's revocation endpoints.</summary>
     public bool CheckCertificateRevocation { get; set; }
+
+    /// <summary>Set TCP_QUICKACK after every read (Linux): avoids a ~40 ms delayed-ACK stall per larger answer from
+    /// servers that write without TCP_NODELAY, such as Cyrus (issue 16 item 7; figures in the README bench section).</summary>
+    public bool TcpQuickAck { get; set; } = true;
 }

@@ -40,7 +40,9 @@ public sealed partial class MailEnvironment : IAsyncDisposable
     public string DovecotConfigPath => Path.Combine(Directory, "dovecot.conf");
     public string DovecotLogPath => Path.Combine(Directory, "log", "dovecot.log");
     /// <summary>StackExchange.Redis configuration string ("127.0.0.1:PORT"), null when Redis was not started.</summary>
-    public string? RedisConfiguration => RedisPort == 0 ? null : $"{Host}:{RedisPort}";
+    public string? RedisConfiguration => IsRedisCluster
+        ? string.Join(',', RedisClusterPorts.Select(p => $"{Host}:{p}"))
+        : RedisPort == 0 ? null : $"{Host}:{RedisPort}";
     public int RedisPort { get; private set; }
     /// <summary>HMAC key Dovecot accepts for HS256 bearer tokens (<see cref="MintImapOAuthToken(string, TimeSpan)"/>).</summary>
     public byte[] OAuthSigningKey { get; private set; } = [];
@@ -66,7 +68,9 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         try
         {
             env.Prepare();
-            redisStart = redisExe is null ? Task.CompletedTask : env.StartRedisCoreAsync(redisExe, ct);
+            redisStart = redisExe is null ? Task.CompletedTask
+                : options.RedisCluster ? env.StartRedisClusterAsync(redisExe, ct)
+                : env.StartRedisCoreAsync(redisExe, ct);
             if (dovecotExe is null)
                 await env.StartCyrusCoreAsync(ct).ConfigureAwait(false);
             else
@@ -128,7 +132,8 @@ public sealed partial class MailEnvironment : IAsyncDisposable
         var grace = TimeSpan.FromSeconds(10);
         // Postfix first: its idle smtpd processes hold connections to Dovecot's auth socket (POSTFIX.md pitfall 8).
         await StopPostfixAsync(CancellationToken.None).ConfigureAwait(false);
-        await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_cyrus, grace), ServerProcess.StopAsync(_redis, grace)).ConfigureAwait(false);
+        await Task.WhenAll(ServerProcess.StopAsync(_dovecot, grace), ServerProcess.StopAsync(_cyrus, grace), ServerProcess.StopAsync(_redis, grace),
+            StopRedisClusterAsync()).ConfigureAwait(false);
         _dovecot = null;
         _cyrus = null;
         _redis = null;

@@ -18,6 +18,16 @@ public sealed class MailEnvironmentOptions
     /// <summary>Start a private redis-server too.</summary>
     public bool StartRedis { get; set; } = true;
 
+    /// <summary>
+    /// Run Redis as a private Redis Cluster of <see cref="RedisClusterMasters"/> masters instead of one redis-server
+    /// (default: on when the environment variable <c>MAILENV_REDIS=cluster</c>, so a whole test run can be repeated
+    /// against a cluster). Stop/start of Redis is not available then.
+    /// </summary>
+    public bool RedisCluster { get; set; } = Environment.GetEnvironmentVariable("MAILENV_REDIS") == "cluster";
+
+    /// <summary>Masters of the cluster (at least 3).</summary>
+    public int RedisClusterMasters { get; set; } = 3;
+
     /// <summary>Let redis write an append-only file so data survives <see cref="MailEnvironment.StopRedisAsync"/>.</summary>
     public bool RedisAppendOnly { get; set; }
 

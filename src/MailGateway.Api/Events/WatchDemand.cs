@@ -4,9 +4,10 @@ using StackExchange.Redis;
 namespace MailGateway.Api.Events;
 
 /// <summary>This process's identity among gateway instances (lease owner, demand registrations).</summary>
-internal sealed class EventsInstance
+internal sealed class EventsInstance(IConfiguration configuration)
 {
-    public string Id { get; } = Guid.NewGuid().ToString("N");
+    /// <summary><c>Cluster:InstanceId</c> (e.g. the pod name, so ownership survives a restart), else a random id.</summary>
+    public string Id { get; } = configuration["Cluster:InstanceId"] is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N");
 }
 
 /// <summary>Reference-counted demand of this instance; the base of both implementations.</summary>

@@ -1,23 +1,30 @@
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Events;
 
 /// <summary>
-/// Decides which accounts this instance watches: those with demand anywhere in the cluster whose lease it
-/// holds. Each pass renews this instance's demand and leases, stops watches that lost demand or lease, and
-/// starts watches for demanded accounts whose lease it can take (after a dead owner's lease expires, the
-/// watch moves here and catches up from the persisted sync state).
+/// Decides which accounts this instance watches: those with demand anywhere in the cluster that bounded-load
+/// rendezvous hashing over the live instances gives to it (<see cref="WatchOwnership"/>), and whose lease it holds.
+/// Each pass renews this instance's demand and leases, hands over watches another instance now owns (stop reading,
+/// then release the lease, so the new owner starts from the persisted sync state), stops watches that lost demand
+/// or lease, and starts watches for its own accounts whose lease it can take. A dead owner's accounts move when its
+/// registration and leases expire; an account nobody takes is taken anyway after a grace (the lease keeps it single).
 /// </summary>
-internal sealed class WatchSupervisor(
+internal sealed partial class WatchSupervisor(
     IWatchDemand demand,
     IWatchLeases leases,
+    IGatewayInstances instances,
     AccountWatchRunner runner,
     EventsTelemetry telemetry,
+    ClusterTelemetry cluster,
     IOptions<EventsOptions> options,
+    IOptions<ClusterOptions> clusterOptions,
+    EventsInstance self,
     TimeProvider time,
     ILogger<WatchSupervisor> logger) : BackgroundService
 {
-    private sealed record Running(CancellationTokenSource Stop, Task Task)
+    private sealed record Running(CancellationTokenSource Stop, Task Task, DateTimeOffset Started, bool Fallback, string LiveSet)
     {
         public DateTimeOffset NextRenew { get; set; }
     }
@@ -26,7 +33,7 @@ internal sealed class WatchSupervisor(
     private readonly Dictionary<string, DateTimeOffset> _holdOff = new(StringComparer.Ordinal);
     private DateTimeOffset _nextDemandRenew;
 
-    /// <summary>Accounts this instance watches right now (tests and health).</summary>
+    /// <summary>Accounts this instance watches right now (tests, health, the operator view).</summary>
     public IReadOnlyCollection<string> Watching
     {
         get { lock (_running) return [.. _running.Keys]; }
@@ -50,6 +57,8 @@ internal sealed class WatchSupervisor(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         finally
         {
+            // Leave first, so the others stop counting this instance; then stop reading and release each lease.
+            await LeaveAsync().ConfigureAwait(false);
             foreach (var id in Watching) await StopAsync(id, "shutting down", release: true).ConfigureAwait(false);
         }
     }
@@ -64,6 +73,7 @@ internal sealed class WatchSupervisor(
             _nextDemandRenew = now + o.DemandTtl / 3;
         }
         var wanted = await demand.GetDemandedAccountsAsync(cancellationToken).ConfigureAwait(false);
+        var (mine, liveSet) = await OwnedAsync(wanted, cancellationToken).ConfigureAwait(false);
 
         foreach (var (id, watch) in _running.ToList())
         {
@@ -77,6 +87,10 @@ internal sealed class WatchSupervisor(
             {
                 await StopAsync(id, "no subscribers", release: true).ConfigureAwait(false);
             }
+            else if (!mine.Contains(id) && (!watch.Fallback || watch.LiveSet != liveSet))
+            {
+                await StopAsync(id, "handed over", release: true).ConfigureAwait(false);
+            }
             else if (now >= watch.NextRenew)
             {
                 if (await leases.RenewAsync(id, cancellationToken).ConfigureAwait(false)) watch.NextRenew = now + o.LeaseTtl / 3;
@@ -87,14 +101,18 @@ internal sealed class WatchSupervisor(
         foreach (var id in wanted)
         {
             if (_running.ContainsKey(id) || (_holdOff.TryGetValue(id, out var until) && until > now)) continue;
+            var own = mine.Contains(id);
+            if (!own && !SafetyNetDue(id, now)) continue;
             if (!await leases.TryAcquireAsync(id, cancellationToken).ConfigureAwait(false)) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var task = Task.Run(() => runner.RunAsync(id, stop.Token), CancellationToken.None);
-            lock (_running) _running[id] = new Running(stop, task) { NextRenew = now + o.LeaseTtl / 3 };
+            lock (_running) _running[id] = new Running(stop, task, now, !own, liveSet) { NextRenew = now + o.LeaseTtl / 3 };
             _holdOff.Remove(id);
+            _unowned.Remove(id);
             telemetry.WatcherStarted();
             EventsLog.WatchStarted(logger, id);
         }
+        foreach (var id in _unowned.Keys.Where(id => !wanted.Contains(id)).ToList()) _unowned.Remove(id);
     }
 
     private async Task StopAsync(string accountId, string reason, bool release)

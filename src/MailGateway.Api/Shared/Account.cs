@@ -29,7 +29,7 @@ public sealed record Account : IStoredRecord
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
     public ImapAccount ToImapAccount() =>
-        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256, Email);
+        new(Id, Host, Port, Security, Username, Mechanism, CredentialStamp, PinnedKeySha256, Email, OwnerId);
 }
 
 /// <summary>Account storage: Redis when <c>Redis:Configuration</c> is set, else in memory (<see cref="IRecordStore{T}"/>).</summary>

@@ -8,11 +8,11 @@ public interface IWebhookStore : IRecordStore<Webhook>;
 
 internal sealed class InMemoryWebhookStore : InMemoryRecordStore<Webhook>, IWebhookStore;
 
-/// <summary><c>mg:wh:sub:{id}</c> holds the JSON of one subscription, <c>mg:wh:owner:{ownerId}</c> the ids of an owner,
-/// <c>mg:wh:all</c> every id.</summary>
+/// <summary><c>mg:{webhooks}:sub:{id}</c> holds the JSON of one subscription, <c>mg:{webhooks}:owner:{ownerId}</c> the ids
+/// of an owner, <c>mg:{webhooks}:all</c> every id (one hash tag: the store's transactions work on Redis Cluster).</summary>
 internal sealed class RedisWebhookStore(IConnectionMultiplexer redis)
     : RedisRecordStore<Webhook>(redis, Layout, WebhookJson.Options), IWebhookStore
 {
     private static readonly RecordKeyLayout Layout = new(
-        id => RedisKeys.Of("wh:sub", id), owner => RedisKeys.Of("wh:owner", owner), RedisKeys.Of("wh:all"));
+        id => RedisKeys.InGroup("webhooks", "sub:" + id), owner => RedisKeys.InGroup("webhooks", "owner:" + owner), RedisKeys.InGroup("webhooks", "all"));
 }

@@ -1,11 +1,12 @@
 namespace MailGateway.Api.Webhooks;
 
 /// <summary>
-/// Redis layout (prefix <c>mg:wh:</c>): <c>due</c> zset (score = due unix ms, member = <c>{seq:D16}|{deliveryId}</c>, so equal
+/// Redis layout (prefix <c>mg:{whq}:</c>): <c>due</c> zset (score = due unix ms, member = <c>{seq:D16}|{deliveryId}</c>, so equal
 /// due times keep event order), <c>processing</c> zset (score = lease end), <c>inflight:{webhookId}</c> zset of delivery ids
 /// under lease, <c>d:{deliveryId}</c> hash (webhookId, member, seq, lease, json), <c>log:{webhookId}</c> zset by seq,
 /// <c>parked:{webhookId}</c> set, <c>seq</c> counter. Every state change is one Lua script, so it is atomic.
-/// The scripts touch keys derived inside them: a single Redis (or a replicated primary), not Redis Cluster.
+/// The scripts touch keys derived inside them from the prefix; its hash tag puts every queue key in one slot, so they
+/// also run on Redis Cluster (the queue is one ordered structure: one slot is its natural home).
 /// </summary>
 internal sealed partial class RedisWebhookQueue
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MailGateway.Api.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -7,7 +8,7 @@ namespace MailGateway.Api.Webhooks;
 /// <summary>The durable queue shared by every instance (layout and scripts in RedisWebhookQueue.Scripts.cs).</summary>
 internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IOptions<WebhookOptions> options) : IWebhookQueue
 {
-    private const string Prefix = "mg:wh:";
+    private static readonly string Prefix = RedisKeys.GroupPrefix("whq");
     private static readonly RedisKey Due = Prefix + "due";
     private static readonly RedisKey Processing = Prefix + "processing";
     private static readonly RedisKey Sequence = Prefix + "seq";

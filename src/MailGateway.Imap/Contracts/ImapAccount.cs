@@ -37,7 +37,8 @@ public sealed record ImapAccount(
     ImapAuthMechanism Mechanism = ImapAuthMechanism.Password,
     string CredentialStamp = "",
     string? PinnedKeySha256 = null,
-    string? Email = null);
+    string? Email = null,
+    string? Owner = null);
 
 /// <summary>A secret for one login: a password or an OAuth2 access token.</summary>
 public sealed record ImapSecret(string Value)

@@ -24,8 +24,9 @@ internal static class SummaryFetch
     {
         var items = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate |
                     MessageSummaryItems.Size | MessageSummaryItems.BodyStructure;
-        // Only with PREVIEW: without it MailKit would download the start of every body (SummaryPreviews does it bounded).
-        if (capabilities.HasFlag(ImapCapabilities.Preview)) items |= MessageSummaryItems.PreviewText;
+        // With PREVIEW the server makes it; without, MailKit fetches the first 256 bytes of the text part (one command
+        // per part number). A server that answers PREVIEW NIL gets the capability switched off (SummaryPreviews).
+        items |= MessageSummaryItems.PreviewText;
         if (capabilities.HasFlag(ImapCapabilities.CondStore)) items |= MessageSummaryItems.ModSeq;
         return items;
     }

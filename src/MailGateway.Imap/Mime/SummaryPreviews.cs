@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using MailKit;
+using MailKit.Net.Imap;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -15,7 +16,7 @@ internal static partial class SummaryPreviews
     /// <summary>Bytes fetched per message: enough for 200 characters of any charset, below the 4 KiB write size of Cyrus.</summary>
     public const int FetchBytes = 3072;
 
-    public static async Task<IReadOnlyDictionary<uint, string>> ComputeAsync(IMailFolder folder, IEnumerable<IMessageSummary> items, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<uint, string>> ComputeAsync(ImapClient client, IMailFolder folder, IEnumerable<IMessageSummary> items, CancellationToken cancellationToken)
     {
         var result = new Dictionary<uint, string>();
         foreach (var item in items)
@@ -23,6 +24,8 @@ internal static partial class SummaryPreviews
             if (!string.IsNullOrEmpty(item.PreviewText) || item.Body is null) continue;
             var part = (BodyPartBasic?)BodyParts.FindBody(item.Body, "plain") ?? BodyParts.FindBody(item.Body, "html");
             if (part is not BodyPartText text || text.Octets == 0) continue;
+            // PREVIEW advertised but NIL (Cyrus 3.6): from now on MailKit's own bounded, batched fallback makes it.
+            if (client.Capabilities.HasFlag(ImapCapabilities.Preview)) client.Capabilities &= ~ImapCapabilities.Preview;
             var section = string.IsNullOrEmpty(text.PartSpecifier) ? "TEXT" : text.PartSpecifier;
             using var raw = new MemoryStream();
             using (var stream = await folder.GetStreamAsync(item.UniqueId, section, 0, FetchBytes, cancellationToken).ConfigureAwait(false))

@@ -88,7 +88,12 @@ internal sealed partial class ImapConnector(
                 _ => SecureSocketOptions.None,
             };
             // The socket is connected to the address we checked; the host name is only used for SNI and validation.
-            await client.ConnectAsync(socket, account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
+            // QuickAckStream: TCP_QUICKACK after each read, so a server writing in pieces without TCP_NODELAY (Cyrus)
+            // does not wait for our delayed ACK (~40 ms per answer over 4 KiB); Imap:TcpQuickAck=false turns it off.
+            if (settings.TcpQuickAck)
+                await client.ConnectAsync(new QuickAckStream(socket), account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
+            else
+                await client.ConnectAsync(socket, account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
             ConnectionLiveness.Track(client, socket);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

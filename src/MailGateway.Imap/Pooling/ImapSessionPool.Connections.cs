@@ -54,7 +54,25 @@ internal sealed partial class ImapSessionPool
 
     private async Task<PooledConnection> OpenAsync(AccountPool pool, ImapAccount account, CancellationToken cancellationToken)
     {
-        ReserveGlobalSlot(pool);
+        var permit = await AcquirePermitAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ReserveUserSlot(pool, account.Owner);
+            try
+            {
+                ReserveGlobalSlot(pool);
+            }
+            catch
+            {
+                ReleaseUserSlot(account.Owner);
+                throw;
+            }
+        }
+        catch
+        {
+            await permit.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         int generation;
         lock (pool.Lock)
         {
@@ -71,12 +89,14 @@ internal sealed partial class ImapSessionPool
                 pool.SetState(AccountConnectionState.Connected, null, now);
             }
             _telemetry.ConnectionOpened();
-            return new PooledConnection(client, account.CredentialStamp, generation, now);
+            return new PooledConnection(client, account.CredentialStamp, generation, now) { Permit = permit, Owner = account.Owner };
         }
         catch (Exception ex)
         {
             lock (pool.Lock) pool.Open--;
             Interlocked.Decrement(ref _globalOpen);
+            ReleaseUserSlot(account.Owner);
+            _ = permit.DisposeAsync().AsTask();
             RecordFailure(pool, account, ex);
             throw;
         }
@@ -133,6 +153,8 @@ internal sealed partial class ImapSessionPool
     {
         lock (pool.Lock) pool.Open--;
         Interlocked.Decrement(ref _globalOpen);
+        ReleaseUserSlot(connection.Owner);
+        if (connection.Permit is { } permit) _ = permit.DisposeAsync().AsTask();
         _telemetry.ConnectionClosed();
         ImapLog.ConnectionDiscarded(_logger, pool.AccountId, reason, exception);
         _ = CloseAsync(connection);

@@ -21,7 +21,8 @@ internal sealed partial class ImapSessionPool
         }
     }
 
-    private bool EvictOldestIdle(AccountPool requester)
+    /// <summary>Closes the longest-unused free connection (of <paramref name="owner"/>'s accounts only, when given).</summary>
+    private bool EvictOldestIdle(AccountPool requester, string? owner = null)
     {
         (AccountPool Pool, PooledConnection Connection)? oldest = null;
         foreach (var pool in _accounts.Values)
@@ -29,7 +30,7 @@ internal sealed partial class ImapSessionPool
             lock (pool.Lock)
             {
                 foreach (var c in pool.Idle)
-                    if (oldest is null || c.LastUsed < oldest.Value.Connection.LastUsed) oldest = (pool, c);
+                    if ((owner is null || c.Owner == owner) && (oldest is null || c.LastUsed < oldest.Value.Connection.LastUsed)) oldest = (pool, c);
             }
         }
         if (oldest is not { } victim) return false;

@@ -22,13 +22,16 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _evictionTimer;
+    private readonly IImapConnectionBudget _budget;
     private int _globalOpen;
     private int _disposed;
 
     public ImapSessionPool(IImapConnectionSource connector, IOptions<ImapOptions> options, ImapTelemetry telemetry,
-        TimeProvider time, ILogger<ImapSessionPool> logger, ReadCache? cache = null)
+        TimeProvider time, ILogger<ImapSessionPool> logger, IImapConnectionBudget? budget = null, ReadCache? cache = null)
     {
         Cache = cache;
+        _budget = budget ?? new UnlimitedConnectionBudget();
+        _budget.Contended += OnContended;
         _connector = connector;
         _options = options.Value;
         _telemetry = telemetry;
@@ -164,6 +167,7 @@ internal sealed partial class ImapSessionPool : IImapSessionPool, IAsyncDisposab
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _evictionTimer.DisposeAsync().ConfigureAwait(false);
+        _budget.Contended -= OnContended;
         foreach (var pool in _accounts.Values)
         {
             List<PooledConnection> closing;

@@ -11,6 +11,10 @@ internal sealed class PooledConnection(ImapClient client, string credentialStamp
     /// <summary>The account pool's generation when this connection opened; a reset retires older ones.</summary>
     public int Generation { get; } = generation;
     public DateTimeOffset LastUsed { get; set; } = openedAt;
+    /// <summary>The cluster-wide budget permit this connection holds (returned when it closes).</summary>
+    public IAsyncDisposable? Permit { get; set; }
+    /// <summary>The user whose share of the instance's connections this one counts against.</summary>
+    public string? Owner { get; set; }
 
     /// <summary>The selected mailbox path, or null.</summary>
     public string? SelectedPath { get; private set; }

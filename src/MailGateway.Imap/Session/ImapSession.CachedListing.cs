@@ -97,7 +97,7 @@ internal sealed partial class ImapSession
             if (folder.UidValidity != uidValidity) return null;
             var fetched = await folder.FetchAsync(UidSet(missing), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
             var byUid = new Dictionary<uint, MessageSummary>();
-            foreach (var summary in await SummariesAsync(folder, fetched, mailbox, cancellationToken).ConfigureAwait(false))
+            foreach (var summary in await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false))
             {
                 byUid[summary.Uid] = summary;
                 cache.PutSummary(CacheScope, summary);

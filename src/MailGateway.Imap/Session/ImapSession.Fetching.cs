@@ -30,7 +30,7 @@ internal sealed partial class ImapSession
                 html = await PartTextAsync(folder, uid, htmlPart, cancellationToken).ConfigureAwait(false);
         }
         if (html is not null && sanitizeHtml) html = HtmlCleaner.Sanitize(html);
-        var previews = await SummaryPreviews.ComputeAsync(folder, fetched, cancellationToken).ConfigureAwait(false);
+        var previews = await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
 
         var headers = m.Headers?.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList() ?? [];
         var references = m.References?.Select(r => $"<{r}>").ToList() ?? [];

@@ -38,7 +38,7 @@ internal sealed partial class ImapSession
             items = page.Count == 0 ? [] : await folder.FetchAsync(page, SummaryRequest(client), cancellationToken).ConfigureAwait(false);
         }
 
-        var summaries = await SummariesAsync(folder, items, mailbox, cancellationToken).ConfigureAwait(false);
+        var summaries = await SummariesAsync(client, folder, items, mailbox, cancellationToken).ConfigureAwait(false);
         var next = more && summaries.Count > 0 ? summaries[^1].Uid : (uint?)null;
         return new MessagePage(summaries, next, state);
     });
@@ -50,7 +50,7 @@ internal sealed partial class ImapSession
         var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
         var fetched = await folder.FetchAsync(UidSet(uids), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
-        var byUid = (await SummariesAsync(folder, fetched, mailbox, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Uid);
+        var byUid = (await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Uid);
         return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => byUid[u])];
     });
 
@@ -84,9 +84,9 @@ internal sealed partial class ImapSession
     internal static FetchRequest SummaryRequest(ImapClient client) => SummaryFetch.Request(client.Capabilities);
 
     /// <summary>Fetched items as summaries, newest first, with previews computed where the server sent none.</summary>
-    private static async Task<List<MessageSummary>> SummariesAsync(IMailFolder folder, IList<IMessageSummary> items, string mailbox, CancellationToken cancellationToken)
+    private static async Task<List<MessageSummary>> SummariesAsync(ImapClient client, IMailFolder folder, IList<IMessageSummary> items, string mailbox, CancellationToken cancellationToken)
     {
-        var previews = await SummaryPreviews.ComputeAsync(folder, items, cancellationToken).ConfigureAwait(false);
+        var previews = await SummaryPreviews.ComputeAsync(client, folder, items, cancellationToken).ConfigureAwait(false);
         return [.. items.OrderByDescending(i => i.UniqueId.Id)
             .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity, previews.GetValueOrDefault(i.UniqueId.Id)))];
     }

@@ -33,6 +33,10 @@ public sealed class MailboxWatcherOptions
     /// <summary>IDLE is re-issued after this long (RFC 2177: servers may drop an IDLE after 30 min; many after 10).</summary>
     public TimeSpan IdleRestart { get; set; } = TimeSpan.FromMinutes(9);
 
+    /// <summary>Without NOTIFY: folders (paths or special-use names, comma-separated) that get an extra IDLE connection
+    /// each, so their changes arrive at once instead of at the next sweep; at most two. Empty = none.</summary>
+    public string IdleFolders { get; set; } = "Sent";
+
     /// <summary>Use NOTIFY when the server offers it (false forces the IDLE + STATUS fallback).</summary>
     public bool UseNotify { get; set; } = true;
 

@@ -55,7 +55,7 @@ internal sealed class MailboxWatcher(
                 try
                 {
                     client = await connector.ConnectAsync(account, cancellationToken).ConfigureAwait(false);
-                    session = new WatchSession(client, account, o, state, output, time, logger);
+                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectAsync(account, ct));
                     await session.RunAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }

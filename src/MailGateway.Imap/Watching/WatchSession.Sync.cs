@@ -158,7 +158,7 @@ internal sealed partial class WatchSession
             var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
             var fetched = (await folder.FetchAsync(range, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false))
                 .Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext).OrderBy(f => f.UniqueId.Id).ToList();
-            var previews = await SummaryPreviews.ComputeAsync(folder, fetched, cancellationToken).ConfigureAwait(false);
+            var previews = await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
             var added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
             foreach (var chunk in added.Chunk(AddedBatchSize))
                 await EmitAsync(new MailboxChange.MessagesAdded(path, now.UidValidity, chunk), cancellationToken).ConfigureAwait(false);

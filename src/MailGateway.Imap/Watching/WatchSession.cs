@@ -17,7 +17,8 @@ internal sealed partial class WatchSession(
     Dictionary<string, MailboxState> state,
     ChannelWriter<MailboxChange> output,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    Func<CancellationToken, Task<ImapClient>>? connectExtra = null)
 {
     private enum SignalKind { Mailbox, Changed, Vanished, List }
 
@@ -68,6 +69,21 @@ internal sealed partial class WatchSession(
 
         var sweepEvery = _notify ? options.PollInterval * 10 : options.PollInterval;
         var nextSweep = time.GetUtcNow() + sweepEvery;
+        using var extras = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await StartIdleFoldersAsync(connectExtra, extras.Token).ConfigureAwait(false);
+            await LoopAsync(sweepEvery, nextSweep, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await extras.CancelAsync().ConfigureAwait(false);
+            await StopIdleFoldersAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task LoopAsync(TimeSpan sweepEvery, DateTimeOffset nextSweep, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             var wait = nextSweep - time.GetUtcNow();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Shared;
 using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Tests.Security;
 

@@ -62,6 +62,12 @@ public sealed class SummaryOnBothServersTests(MailEnvFixture fixture)
         foreach (var field in fields)
             Assert.True(JsonElement.DeepEquals(item.GetProperty(field), summary.GetProperty(field)), $"{field}: REST {item.GetProperty(field)} vs event {summary.GetProperty(field)}");
 
+        // A second page on the same pooled connection: on Cyrus MailKit's own bounded fallback makes the preview now.
+        using var again = await watch.Http.GetAsync(watch.Api($"/mailboxes/{ResourceIds.Mailbox("INBOX")}/messages?limit=5"), _ct);
+        using var second = JsonDocument.Parse(await again.Content.ReadAsStringAsync(_ct));
+        Assert.Equal(item.GetProperty("preview").GetString(),
+            second.RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("uid").GetUInt32() == uid).GetProperty("preview").GetString());
+
         // What the one mapper promises, on both servers (Cyrus answers PREVIEW NIL: the gateway computes it).
         Assert.Equal("Hello preview with spaces and more words than one line holds.", item.GetProperty("preview").GetString());
         Assert.StartsWith("<", item.GetProperty("messageIdHeader").GetString(), StringComparison.Ordinal);

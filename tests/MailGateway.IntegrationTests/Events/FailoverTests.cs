@@ -26,7 +26,7 @@ public sealed class FailoverTests(MailEnvFixture fixture)
         };
         var key = new GatewayAppOptions().SigningKey;
         fixture.Secrets.Add(key);
-        await using var a = await GatewayProcess.StartAsync(fixture.Env, key, settings, ct);
+        await using var a = await GatewayProcess.StartAsync(fixture.Env, key, new Dictionary<string, string>(settings) { ["Cluster:InstanceId"] = "failover-a" }, ct);
         await using var b = fixture.CreateApp(o =>
         {
             o.SigningKey = key;
@@ -39,7 +39,8 @@ public sealed class FailoverTests(MailEnvFixture fixture)
         Assert.Equal(System.Net.HttpStatusCode.Created, register.StatusCode);
         var accountId = (await register.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(ct)).GetProperty("id").GetString()!;
 
-        // A has the first subscriber, so A takes the watch.
+        // A owns the account among {A, B} (rendezvous hashing: B gets an id that loses to A's for this account).
+        b.Options.Settings["Cluster:InstanceId"] = Scale.Ownership.IdLosingTo("failover-a", accountId);
         await using var onA = await EventClient.ConnectAsync(a.Address, b.CreateToken(Owner), ct);
         await onA.SubscribeAsync(accountId, ct);
         await onA.WaitForAsync("account.connected");

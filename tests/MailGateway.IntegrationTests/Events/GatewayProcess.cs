@@ -44,8 +44,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
         foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // MG_GATEWAY_LOGS=<dir>: keep each process's console output (diagnosing multi-process tests).
+        var logDir = Environment.GetEnvironmentVariable("MG_GATEWAY_LOGS");
+        var log = logDir is null ? null : TextWriter.Synchronized(new StreamWriter(Path.Combine(logDir, $"gateway-{port}.log"), append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var gateway = new GatewayProcess(process, address);
@@ -71,6 +74,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
         if (_process.HasExited) return;
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: a graceful shutdown (the instance leaves the cluster and hands its watches over); SIGKILL after
+    /// <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(grace);
+        try { await _process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { await KillAsync(); }
     }
 
     public async ValueTask DisposeAsync()

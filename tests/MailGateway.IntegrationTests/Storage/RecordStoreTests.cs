@@ -1,9 +1,9 @@
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Shared;
 using MailGateway.Api.Webhooks;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
 using StackExchange.Redis;
-using MailGateway.Api.Shared;
 
 namespace MailGateway.IntegrationTests.Storage;
 

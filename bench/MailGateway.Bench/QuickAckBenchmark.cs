@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MailGateway.Imap.Pooling;
+using MailGateway.Testing;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+
+namespace MailGateway.Bench;
+
+/// <summary>
+/// Issue 16 item 7: MailKit on a plain socket vs on <see cref="QuickAckStream"/> (TCP_QUICKACK after each read, what
+/// the gateway's connector uses): median time of partial body fetches and of a 20-summary FETCH on this server.
+/// </summary>
+internal static class QuickAckBenchmark
+{
+    private const int Rounds = 25;
+
+    public static async Task<string> RunAsync(MailEnvironment env, string user, UniqueId marker, CancellationToken cancellationToken)
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"TCP_QUICKACK on {env.Server} (median of {Rounds}, ms): | work | plain socket | QuickAckStream |");
+        using var plain = await ConnectAsync(env, user, quickAck: false, cancellationToken);
+        using var acked = await ConnectAsync(env, user, quickAck: true, cancellationToken);
+        foreach (var size in new[] { 2 * 1024, 8 * 1024, 32 * 1024, 48 * 1024 })
+        {
+            var p = await MedianAsync(() => PartialAsync(plain, marker, size, cancellationToken));
+            var q = await MedianAsync(() => PartialAsync(acked, marker, size, cancellationToken));
+            report.AppendLine(CultureInfo.InvariantCulture, $"| BODY.PEEK[TEXT]<0.{size}> | {p:F1} | {q:F1} |");
+        }
+        var fp = await MedianAsync(() => SummariesAsync(plain, cancellationToken));
+        var fq = await MedianAsync(() => SummariesAsync(acked, cancellationToken));
+        report.AppendLine(CultureInfo.InvariantCulture, $"| FETCH 20 summaries (ENVELOPE BODYSTRUCTURE) | {fp:F1} | {fq:F1} |");
+        return report.ToString();
+    }
+
+    private static async Task<ImapClient> ConnectAsync(MailEnvironment env, string user, bool quickAck, CancellationToken cancellationToken)
+    {
+        var client = env.CreateClient();
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, env.ImapsPort, cancellationToken);
+        if (quickAck)
+            await client.ConnectAsync(new QuickAckStream(socket), "localhost", env.ImapsPort, SecureSocketOptions.SslOnConnect, cancellationToken);
+        else
+            await client.ConnectAsync(socket, "localhost", env.ImapsPort, SecureSocketOptions.SslOnConnect, cancellationToken);
+        await client.AuthenticateAsync(user, env.CurrentPasswordOf(user), cancellationToken);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        return client;
+    }
+
+    private static async Task PartialAsync(ImapClient client, UniqueId uid, int size, CancellationToken cancellationToken)
+    {
+        using var stream = await client.Inbox.GetStreamAsync(uid, "TEXT", 0, size, cancellationToken);
+        await stream.CopyToAsync(Stream.Null, cancellationToken);
+    }
+
+    private static async Task SummariesAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        var last = client.Inbox.Count - 1;
+        await client.Inbox.FetchAsync(Math.Max(0, last - 19), last,
+            MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure | MessageSummaryItems.Flags, cancellationToken);
+    }
+
+    private static async Task<double> MedianAsync(Func<Task> work)
+    {
+        await work(); // warm-up
+        var times = new List<double>(Rounds);
+        for (var i = 0; i < Rounds; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await work();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        times.Sort();
+        return times[Rounds / 2];
+    }
+}

@@ -1,0 +1,32 @@
+using MailGateway.Api.Events;
+using MailGateway.Api.Hosting;
+using MailGateway.Imap;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MailGateway.Api.Cluster;
+
+internal static class ClusterExtensions
+{
+    /// <summary>Instance registry and heartbeat (Redis when configured), the ownership gauges. The watch supervisor
+    /// (Events) asks <see cref="IGatewayInstances"/> who is live and <see cref="WatchOwnership"/> what is its own.</summary>
+    public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
+            .PostConfigure<IOptions<EventsOptions>>((o, events) =>
+            {
+                if (o.HeartbeatInterval <= TimeSpan.Zero) o.HeartbeatInterval = events.Value.LeaseTtl / 3;
+            })
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.OwnershipSlack >= 0, "Cluster: HeartbeatInterval must be positive, OwnershipSlack not negative.")
+            .ValidateOnStart();
+        if (builder.Configuration.IsRedisConfigured()) services.TryAddSingleton<IGatewayInstances, RedisGatewayInstances>();
+        else services.TryAddSingleton<IGatewayInstances, InMemoryGatewayInstances>();
+        // Replaces the pool's grant-everything default: one budget of IMAP connections for all instances.
+        if (builder.Configuration.IsRedisConfigured()) services.Replace(ServiceDescriptor.Singleton<IImapConnectionBudget, RedisConnectionBudget>());
+        services.TryAddSingleton<ClusterTelemetry>();
+        services.TryAddSingleton<InstanceHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());
+        return builder;
+    }
+}

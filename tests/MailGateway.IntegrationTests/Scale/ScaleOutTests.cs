@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailGateway.IntegrationTests.Events;
+using MailGateway.IntegrationTests.Webhooks;
+
+namespace MailGateway.IntegrationTests.Scale;
+
+/// <summary>
+/// Three gateway processes on a private Redis Cluster (issue 15, item 6): watched accounts spread evenly by
+/// rendezvous hashing, a killed instance's accounts are watched again within the lease TTL, and neither a crash nor a
+/// rolling restart loses or repeats an event (each message arrives once per webhook).
+/// </summary>
+public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Sixty_accounts_spread_over_three_instances_and_a_killed_instances_accounts_move_without_loss()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateways = await ScaleCluster.StartAsync(cluster, 3, ct);
+        await using var receiver = await WebhookReceiver.StartAsync(ct);
+        var users = Enumerable.Range(1, 60).Select(i => $"user{i}").ToList();
+        var accounts = await gateways.RegisterAsync("scale-owner", users, ct);
+        await CreateWebhookAsync(gateways, 0, "scale-owner", receiver, ct);
+
+        var spread = await gateways.WaitForWatchedAsync(w => w.Count == 3 && w.Values.Sum() == 60, Settle, ct);
+        Assert.All(spread.Values, n => Assert.InRange(n, 12, 28));
+
+        // Crash (SIGKILL: no handover, the leases have to expire) and mail arriving meanwhile.
+        var killed = Stopwatch.StartNew();
+        await gateways.Instances[1]!.KillAsync();
+        gateways.Instances[1] = null;
+        var subjects = users.Select(u => $"failover {u}").ToList();
+        await Task.WhenAll(users.Select((u, i) => cluster.Env.AppendAsync(u, "INBOX", TestMail.Create(subjects[i]), ct)));
+        await gateways.WaitForWatchedAsync(w => w.Count == 2 && w.Values.Sum() == 60, Settle, ct);
+        var moved = killed.Elapsed;
+        // The lease TTL plus the supervisor pass, the heartbeat that reports it and the load of a 2-core machine.
+        Assert.True(moved < ScaleCluster.LeaseTtl + TimeSpan.FromSeconds(12), $"accounts watched again after {moved}");
+
+        await AssertEachOnceAsync(receiver, subjects);
+        TestContext.Current.SendDiagnosticMessage($"spread {string.Join('/', spread.Values)}; watched again after {moved.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task A_rolling_restart_of_all_three_instances_loses_and_repeats_no_event()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateways = await ScaleCluster.StartAsync(cluster, 3, ct);
+        await using var receiver = await WebhookReceiver.StartAsync(ct);
+        var users = Enumerable.Range(61, 12).Select(i => $"user{i}").ToList();
+        await gateways.RegisterAsync("rolling-owner", users, ct);
+        await CreateWebhookAsync(gateways, 0, "rolling-owner", receiver, ct);
+        await gateways.WaitForWatchedAsync(w => w.Count == 3 && w.Values.Sum() == users.Count, Settle, ct);
+
+        var subjects = new List<string>();
+        async Task AppendAllAsync(string phase)
+        {
+            var batch = users.Select(u => $"{phase} {u}").ToList();
+            subjects.AddRange(batch);
+            await Task.WhenAll(users.Select((u, i) => cluster.Env.AppendAsync(u, "INBOX", TestMail.Create(batch[i]), ct)));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await AppendAllAsync($"before stop {i}");
+            var stopping = gateways.Instances[i]!.StopAsync(TimeSpan.FromSeconds(30));
+            await AppendAllAsync($"during stop {i}");
+            await stopping;
+            await gateways.RestartAsync(i, ct);
+            await AppendAllAsync($"after restart {i}");
+            await gateways.WaitForWatchedAsync(w => w.Count == 3 && w.Values.Sum() == users.Count, Settle, ct);
+        }
+        await AssertEachOnceAsync(receiver, subjects);
+    }
+
+    internal static async Task CreateWebhookAsync(ScaleCluster gateways, int index, string owner, WebhookReceiver receiver, CancellationToken ct)
+    {
+        using var http = gateways.Client(index, owner);
+        using var created = await http.PostAsJsonAsync("/api/v1/webhooks", new { url = receiver.Url, events = new[] { "message.created" } }, ct);
+        var body = await created.Content.ReadAsStringAsync(ct);
+        Assert.True(created.IsSuccessStatusCode, body);
+        receiver.Trust(JsonDocument.Parse(body).RootElement.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>Every subject arrives, verified, exactly once (a quiet period after the last one catches repeats).</summary>
+    private static async Task AssertEachOnceAsync(WebhookReceiver receiver, IReadOnlyCollection<string> subjects)
+    {
+        static string? Subject(ReceivedWebhook r) =>
+            r.Event.GetProperty("data").TryGetProperty("summary", out var s) ? s.GetProperty("subject").GetString() : null;
+        var wanted = subjects.ToHashSet();
+        try
+        {
+            await receiver.WaitForAsync(subjects.Count, Settle, r => r.Type == "message.created" && wanted.Contains(Subject(r) ?? ""));
+        }
+        catch (TimeoutException e)
+        {
+            var seen = receiver.Received.Select(Subject).ToHashSet();
+            throw new TimeoutException($"{e.Message} Missing: {string.Join(", ", subjects.Where(s => !seen.Contains(s)))}", e);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var got = receiver.Received.Where(r => r.Type == "message.created" && r.AnsweredStatus is >= 200 and < 300)
+            .Select(Subject).Where(s => s is not null && wanted.Contains(s)).ToList();
+        Assert.Equal(subjects.Order(), got.Order()!);
+        Assert.All(receiver.Received, r => Assert.True(r.Verified));
+    }
+}
