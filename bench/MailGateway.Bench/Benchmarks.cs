@@ -30,6 +30,7 @@ internal static class Benchmarks
             ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
             ["Redis:Configuration"] = env.RedisConfiguration!,
             ["RateLimiting:PermitsPerMinute"] = "0",
+            ["GraphQL:RequestsPerWindow"] = "100000000", // the per-user GraphQL budget (300/min) would turn the GraphQL rows into 429s
             ["Webhooks:AllowPrivateNetworks"] = "true",
         };
         Log("starting the gateway process ...");
@@ -58,6 +59,8 @@ internal static class Benchmarks
             (_, ct) => client.GetAsync($"api/v1/accounts/{accountId}", ct), cancellationToken);
         var gatewayRequests = rows.Sum(r => r.Gateway.Requests);
         var logins = env.CountLogins(User) - loginsBefore;
+        var cacheFigures = await CacheBenchmark.MetricsAsync(client, cancellationToken);
+        rows.AddRange(await CacheBenchmark.RunAsync(env, gateway, client, accountId, User, direct, marker, settings, options, cancellationToken));
 
         report.AppendLine();
         report.AppendLine("| work | clients | direct MailKit req/s | gateway req/s | gateway/direct throughput | direct p50 / p99 ms | gateway p50 / p99 ms | gateway/direct p50 |");
@@ -71,6 +74,7 @@ internal static class Benchmarks
             $"mean IMAP command time {await CommandTimesAsync(client, cancellationToken)}");
         report.AppendLine(CultureInfo.InvariantCulture, $"IMAP logins during {gatewayRequests} measured gateway requests (+ warm-ups): {(env.Server == MailServerKind.Cyrus ? "n/a (Cyrus logs only to syslog)" : logins)} (pool size per account: 3)");
         report.AppendLine(CultureInfo.InvariantCulture, $"errors: direct {rows.Sum(r => r.Direct.Errors)}, gateway {rows.Sum(r => r.Gateway.Errors)}");
+        report.AppendLine(cacheFigures);
 
         report.AppendLine(await QuickAckBenchmark.RunAsync(env, User, marker, cancellationToken));
         if (options.Attachment)
@@ -82,7 +86,7 @@ internal static class Benchmarks
         return report.ToString();
     }
 
-    private static async Task<(RunStats, RunStats)> PairAsync(string name, int concurrency, BenchOptions options,
+    internal static async Task<(RunStats Direct, RunStats Gateway)> PairAsync(string name, int concurrency, BenchOptions options,
         Func<int, CancellationToken, Task> direct, Func<int, CancellationToken, Task> gateway, CancellationToken cancellationToken)
     {
         Log($"{name}, {concurrency} client(s): direct ...");
@@ -136,7 +140,7 @@ internal static class Benchmarks
         }).Where(s => s is not null));
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;

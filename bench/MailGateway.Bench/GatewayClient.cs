@@ -43,5 +43,15 @@ internal sealed class GatewayClient : IDisposable
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{url} answered {(int)response.StatusCode}");
     }
 
+    /// <summary>POSTs a JSON body, reads the whole answer and fails on anything but 2xx.</summary>
+    public async Task PostJsonAsync(string url, string json, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await Http.PostAsync(url, content, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode || text.Contains("\"errors\"", StringComparison.Ordinal))
+            throw new HttpRequestException($"{url} answered {(int)response.StatusCode}: {text[..Math.Min(200, text.Length)]}");
+    }
+
     public void Dispose() => Http.Dispose();
 }

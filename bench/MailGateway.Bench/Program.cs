@@ -4,9 +4,16 @@ using MailGateway.Bench;
 // MailGateway benchmark: the gateway against direct MailKit on the same private Dovecot, in one run.
 // Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--server dovecot|cyrus] [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
 //        [--push-samples N] [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
+//        --soak SECONDS [--soak-accounts N]   (soak run with fault injection instead of the benchmarks)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length)
+{
+    var accounts = Array.IndexOf(args, "--soak-accounts") is var a and >= 0 && a + 1 < args.Length ? int.Parse(args[a + 1], CultureInfo.InvariantCulture) : 10;
+    Console.WriteLine(await SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts, cts.Token));
+    return 0;
+}
 
 var report = await Benchmarks.RunAllAsync(options, cts.Token);
 Console.WriteLine();

@@ -5,6 +5,12 @@ internal static partial class EventsLog
     [LoggerMessage(EventId = 3320, EventName = "PublishFailed", Level = LogLevel.Warning, Message = "Event {EventId} ({Type}) was not published (the durable side did not take it); the watch retries it from IMAP state")]
     public static partial void PublishFailed(ILogger logger, string eventId, string type, Exception exception);
 
+    [LoggerMessage(EventId = 3330, EventName = "RedisDataLost", Level = LogLevel.Critical, Message = "Redis lost its data (the boot marker mg:boot is gone: a restart without persistence or a failover to a replica that missed writes). Accounts, webhooks, queued deliveries and sync states written before are gone unless restored; watches restart from a fresh baseline and announce only mail that arrives from now on. Run Redis with appendonly yes.")]
+    public static partial void RedisDataLost(ILogger logger);
+
+    [LoggerMessage(EventId = 3331, EventName = "BootMarkerCreated", Level = LogLevel.Information, Message = "Redis boot marker mg:boot created (first gateway start on this Redis, or its data was lost while no gateway ran)")]
+    public static partial void BootMarkerCreated(ILogger logger);
+
     [LoggerMessage(EventId = 4001, EventName = "SinkFailed", Level = LogLevel.Error, Message = "Event sink {Sink} failed for event {EventId} ({Type})")]
     public static partial void SinkFailed(ILogger logger, string sink, string eventId, string type, Exception exception);
 

@@ -14,6 +14,8 @@ public sealed class EventsOptions
     /// <summary>How long a publish attempt holds an event id before it counts as abandoned (a claim whose attempt
     /// failed and whose release did not reach Redis blocks retries at most this long).</summary>
     public TimeSpan PublishClaimTtl { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>How often the boot marker is checked to notice a Redis that lost its data.</summary>
+    public TimeSpan BootMarkerInterval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>Lease that makes exactly one instance watch an account; renewed every third of it.</summary>
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Lifetime of a demand registration (SignalR/GraphQL subscribers) unless renewed by its instance.</summary>

@@ -47,6 +47,7 @@ internal static class MailEventsExtensions
             services.TryAddSingleton<IWatchLeases, RedisWatchLeases>();
             services.TryAddSingleton<EventStreamReader>();
             services.AddHostedService(sp => sp.GetRequiredService<EventStreamReader>());
+            services.AddHostedService<RedisBootMarker>();
             // The backplane carries the one group send of the publishing instance to every instance's clients
             // (see SignalRMailEventSink for why that is exactly once per client).
             signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>
@@ -72,7 +73,8 @@ internal static class MailEventsExtensions
     /// <summary><c>/hubs/mail</c> and the <c>/demo</c> live inbox page (static files under wwwroot/demo).</summary>
     public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app)
     {
-        app.MapHub<MailEventsHub>(HubPath).RequireAuthorization();
+        // A connection ends when the token that opened it expires; the client reconnects with a fresh one.
+        app.MapHub<MailEventsHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
         app.MapDemoPage();
         return app;
     }

@@ -7,9 +7,9 @@ internal sealed partial class WatchSupervisor
     /// <summary>Since when a wanted account has been neither watched here nor assigned here (safety-net clock).</summary>
     private readonly Dictionary<string, DateTimeOffset> _unowned = new(StringComparer.Ordinal);
 
-    /// <summary>The wanted accounts this instance owns among the live instances, and a signature of that live set.
+    /// <summary>The wanted accounts this instance owns among the live instances.
     /// When the registry is unreachable, this instance keeps what it has and takes nothing new from others.</summary>
-    private async Task<(IReadOnlySet<string> Mine, string LiveSet)> OwnedAsync(IReadOnlySet<string> wanted, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<string>> OwnedAsync(IReadOnlySet<string> wanted, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> live;
         try
@@ -18,12 +18,11 @@ internal sealed partial class WatchSupervisor
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
-            lock (_running) return (_running.Keys.ToHashSet(StringComparer.Ordinal), "");
+            lock (_running) return _running.Keys.ToHashSet(StringComparer.Ordinal);
         }
         cluster.LiveInstances(live.Count);
         var owners = WatchOwnership.Assign(wanted, live, clusterOptions.Value.OwnershipSlack);
-        var mine = owners.Where(p => p.Value == self.Id).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        return (mine, string.Join(',', live.Order(StringComparer.Ordinal)));
+        return owners.Where(p => p.Value == self.Id).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>True when another instance should have taken the account long ago (two lease TTLs): try the lease.

@@ -9,7 +9,8 @@ namespace MailGateway.Api.Events;
 /// Each pass renews this instance's demand and leases, hands over watches another instance now owns (stop reading,
 /// then release the lease, so the new owner starts from the persisted sync state), stops watches that lost demand
 /// or lease, and starts watches for its own accounts whose lease it can take. A dead owner's accounts move when its
-/// registration and leases expire; an account nobody takes is taken anyway after a grace (the lease keeps it single).
+/// registration and leases expire; an account nobody takes is taken anyway after a grace (the lease keeps it single)
+/// and offered back to its owner two lease TTLs later.
 /// </summary>
 internal sealed partial class WatchSupervisor(
     IWatchDemand demand,
@@ -24,7 +25,7 @@ internal sealed partial class WatchSupervisor(
     TimeProvider time,
     ILogger<WatchSupervisor> logger) : BackgroundService
 {
-    private sealed record Running(CancellationTokenSource Stop, Task Task, DateTimeOffset Started, bool Fallback, string LiveSet)
+    private sealed record Running(CancellationTokenSource Stop, Task Task, DateTimeOffset Started, bool Fallback)
     {
         public DateTimeOffset NextRenew { get; set; }
     }
@@ -73,7 +74,7 @@ internal sealed partial class WatchSupervisor(
             _nextDemandRenew = now + o.DemandTtl / 3;
         }
         var wanted = await demand.GetDemandedAccountsAsync(cancellationToken).ConfigureAwait(false);
-        var (mine, liveSet) = await OwnedAsync(wanted, cancellationToken).ConfigureAwait(false);
+        var mine = await OwnedAsync(wanted, cancellationToken).ConfigureAwait(false);
 
         foreach (var (id, watch) in _running.ToList())
         {
@@ -87,7 +88,7 @@ internal sealed partial class WatchSupervisor(
             {
                 await StopAsync(id, "no subscribers", release: true).ConfigureAwait(false);
             }
-            else if (!mine.Contains(id) && (!watch.Fallback || watch.LiveSet != liveSet))
+            else if (!mine.Contains(id) && (!watch.Fallback || now - watch.Started >= o.LeaseTtl * 2))
             {
                 await StopAsync(id, "handed over", release: true).ConfigureAwait(false);
             }
@@ -106,7 +107,7 @@ internal sealed partial class WatchSupervisor(
             if (!await leases.TryAcquireAsync(id, cancellationToken).ConfigureAwait(false)) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var task = Task.Run(() => runner.RunAsync(id, stop.Token), CancellationToken.None);
-            lock (_running) _running[id] = new Running(stop, task, now, !own, liveSet) { NextRenew = now + o.LeaseTtl / 3 };
+            lock (_running) _running[id] = new Running(stop, task, now, !own) { NextRenew = now + o.LeaseTtl / 3 };
             _holdOff.Remove(id);
             _unowned.Remove(id);
             telemetry.WatcherStarted();

@@ -11,6 +11,8 @@ internal static class AuthExtensions
     public const string EntraIdProvider = "EntraId";
     public const string OidcProvider = "Oidc";
     public const string DevelopmentProvider = "Development";
+    /// <summary>The key in the repository's appsettings.Development.json: fine for <c>dotnet run</c>, refused in a container.</summary>
+    internal const string CommittedDevelopmentKey = "mailgateway-development-signing-key-not-for-production";
 
     public static IHostApplicationBuilder AddGatewayAuthentication(this IHostApplicationBuilder builder)
     {
@@ -30,12 +32,16 @@ internal static class AuthExtensions
             var authority = oidc["Authority"];
             if (string.IsNullOrWhiteSpace(authority))
                 throw new InvalidOperationException("Authentication:Provider is Oidc but Authentication:Oidc:Authority is not set.");
+            // Without an audience, any token the issuer minted for another application would be accepted.
+            var audience = oidc["Audience"];
+            if (string.IsNullOrWhiteSpace(audience))
+                throw new InvalidOperationException("Authentication:Provider is Oidc but Authentication:Oidc:Audience is not set. " +
+                    "Set it to the audience (aud) the issuer puts in tokens for this gateway; tokens for other applications must not be accepted.");
             authentication.AddJwtBearer(o =>
             {
                 o.Authority = authority;
-                o.Audience = oidc["Audience"];
+                o.Audience = audience;
                 o.RequireHttpsMetadata = oidc.GetValue("RequireHttpsMetadata", true);
-                o.TokenValidationParameters.ValidateAudience = !string.IsNullOrWhiteSpace(oidc["Audience"]);
             });
         }
         else if (provider.Equals(DevelopmentProvider, StringComparison.OrdinalIgnoreCase))
@@ -46,6 +52,8 @@ internal static class AuthExtensions
             var key = dev["SigningKey"];
             if (string.IsNullOrEmpty(key) || key.Length < 32)
                 throw new InvalidOperationException("Authentication:Development:SigningKey must be set to at least 32 characters.");
+            if (key == CommittedDevelopmentKey && string.Equals(config["DOTNET_RUNNING_IN_CONTAINER"], "true", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException("Authentication:Development:SigningKey is the key committed in appsettings.Development.json, which anyone can read: a container must be given its own key (Authentication__Development__SigningKey).");
             authentication.AddJwtBearer(o =>
             {
                 o.RequireHttpsMetadata = false;
@@ -66,7 +74,12 @@ internal static class AuthExtensions
 
         // After the provider's own configuration (Identity.Web sets Events in Configure): chain, don't replace.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .PostConfigure<ILoggerFactory>((o, loggers) => ChainEvents(o, loggers.CreateLogger("MailGateway.Api.Authentication")));
+            .PostConfigure<ILoggerFactory>((o, loggers) =>
+            {
+                // The audience is never optional, whatever a provider section says (Entra ID: the ClientId).
+                o.TokenValidationParameters.ValidateAudience = true;
+                ChainEvents(o, loggers.CreateLogger("MailGateway.Api.Authentication"));
+            });
         return builder;
     }
 

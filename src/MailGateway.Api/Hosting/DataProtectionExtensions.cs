@@ -20,6 +20,8 @@ internal static class DataProtectionExtensions
 
         if (builder.Configuration.IsRedisConfigured())
         {
+            if (string.IsNullOrEmpty(section["CertificateFile"]))
+                builder.Services.AddHostedService<UnprotectedKeyRingWarning>();
             builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
             {
                 var redis = sp.GetRequiredService<IConnectionMultiplexer>();
@@ -41,4 +43,16 @@ internal static class DataProtectionExtensions
         }
         return builder;
     }
+}
+
+/// <summary>Says at startup, once, that the key ring in Redis is not encrypted at rest.</summary>
+internal sealed class UnprotectedKeyRingWarning(ILogger<UnprotectedKeyRingWarning> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        InfraLog.KeyRingUnprotected(logger, DataProtectionExtensions.RedisKeyRing);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

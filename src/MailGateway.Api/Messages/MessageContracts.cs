@@ -45,6 +45,8 @@ public sealed record MessageDetailDto : MessageSummaryDto
     public string? Text { get; init; }
     /// <summary>Sanitized HTML unless the request asked for <c>rawHtml=true</c>.</summary>
     public string? Html { get; init; }
+    /// <summary>True when remote images or CSS URLs were taken out of <see cref="Html"/> (ask with <c>allowRemoteContent=true</c>).</summary>
+    public bool RemoteContentBlocked { get; init; }
     public IReadOnlyList<AttachmentDto> Attachments { get; init; } = [];
     public string? InReplyTo { get; init; }
     public IReadOnlyList<string> References { get; init; } = [];

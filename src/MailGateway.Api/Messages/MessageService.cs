@@ -1,4 +1,5 @@
 using MailGateway.Imap;
+using MailGateway.Imap.Mime;
 using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Messages;
@@ -40,12 +41,31 @@ public sealed partial class MessageService(MailAccess access)
         return await session.GetStateAsync(mailbox, cancellationToken);
     }
 
-    public async Task<MessageDetailDto> GetAsync(Caller caller, string accountId, string messageId, bool rawHtml, CancellationToken cancellationToken)
+    public Task<MessageDetailDto> GetAsync(Caller caller, string accountId, string messageId, bool rawHtml, CancellationToken cancellationToken) =>
+        GetAsync(caller, accountId, messageId, rawHtml, allowRemoteContent: false, cancellationToken);
+
+    /// <summary>One whole message. Its HTML is cleaned by <see cref="HtmlCleaner"/> unless <paramref name="rawHtml"/>:
+    /// remote images and CSS URLs are dropped unless <paramref name="allowRemoteContent"/> (and the answer says so), and
+    /// <c>cid:</c> references point at the attachment route of the gateway.</summary>
+    public async Task<MessageDetailDto> GetAsync(Caller caller, string accountId, string messageId, bool rawHtml, bool allowRemoteContent,
+        CancellationToken cancellationToken)
     {
         var message = Ids.Message(messageId);
-        await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
-        var detail = await session.GetMessageAsync(message, sanitizeHtml: !rawHtml, cancellationToken);
-        return detail.ToDto();
+        MessageDetail detail;
+        await using (var session = await access.OpenAsync(caller, accountId, cancellationToken))
+        {
+            detail = await session.GetMessageAsync(message, sanitizeHtml: false, cancellationToken);
+        }
+        var dto = detail.ToDto();
+        if (rawHtml || dto.Html is null)
+            return dto;
+        var inline = dto.Attachments.Where(a => a.ContentId is not null)
+            .GroupBy(a => a.ContentId!.Trim('<', '>'), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
+        var cleaned = HtmlCleaner.Clean(dto.Html, new HtmlCleaning(allowRemoteContent, cid => inline.TryGetValue(cid, out var attachmentId)
+            ? $"/api/v1/accounts/{Uri.EscapeDataString(accountId)}/messages/{Uri.EscapeDataString(messageId)}/attachments/{attachmentId}"
+            : null));
+        return dto with { Html = cleaned.Html, RemoteContentBlocked = cleaned.RemoteContentBlocked };
     }
 
     /// <summary>Opens the raw message; the caller owns the returned lease until it has written the body.</summary>

@@ -37,7 +37,8 @@ internal static partial class MessagesApi
         read.MapGet("/messages/{messageId}", GetMessage)
             .WithName(nameof(GetMessage))
             .WithSummary("Get one message: summary, headers, text, HTML and attachment list")
-            .WithDescription("HTML is sanitized (scripts, event handlers, remote forms removed) unless `rawHtml=true`. " +
+            .WithDescription("HTML is sanitized (scripts, event handlers, remote forms, fixed/absolute positioning removed) unless `rawHtml=true`; " +
+                "remote images and CSS URLs are removed (`remoteContentBlocked: true`) unless `allowRemoteContent=true`; `cid:` images point at the attachment route. " +
                 "Undecodable ids answer 404 message_not_found; ids from before a mailbox was recreated 404 stale_message_id.");
 
         read.MapGet("/messages/{messageId}/raw", GetRawMessage)
@@ -68,9 +69,10 @@ internal static partial class MessagesApi
         return TypedResults.Ok(result.Page);
     }
 
-    public static async Task<Ok<MessageDetailDto>> GetMessage(string accountId, string messageId, bool? rawHtml, HttpContext context,
-        [FromServices] MessageService messages, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await messages.GetAsync(Caller.From(context.User), accountId, messageId, rawHtml == true, cancellationToken));
+    public static async Task<Ok<MessageDetailDto>> GetMessage(string accountId, string messageId, bool? rawHtml, bool? allowRemoteContent,
+        HttpContext context, [FromServices] MessageService messages, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await messages.GetAsync(Caller.From(context.User), accountId, messageId, rawHtml == true, allowRemoteContent == true,
+            cancellationToken));
 
     public static async Task<IResult> GetRawMessage(string accountId, string messageId, HttpContext context,
         [FromServices] MessageService messages, CancellationToken cancellationToken)

@@ -15,11 +15,12 @@ internal static class MessageQueryFields
             .Argument<NonNullGraphType<IdGraphType>>("accountId")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Argument<BooleanGraphType>("rawHtml", "true: the HTML as sent, unsanitized.", a => a.DefaultValue = false)
+            .Argument<BooleanGraphType>("allowRemoteContent", "true: keep remote images and CSS URLs in the sanitized HTML.", a => a.DefaultValue = false)
             .ResolveAsync(async c =>
             {
                 var accountId = c.GetArgument<string>("accountId");
                 var detail = await c.Service<MessageService>().GetAsync(c.RequireMailRead(), accountId, c.GetArgument<string>("id"),
-                    c.GetArgument("rawHtml", false), c.CancellationToken);
+                    c.GetArgument("rawHtml", false), c.GetArgument("allowRemoteContent", false), c.CancellationToken);
                 return new MessageNode(accountId, detail);
             });
 

@@ -64,6 +64,8 @@ public sealed class MessageType : ObjectGraphType<MessageNode>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<HeaderType>>>, IEnumerable<HeaderDto>>("headers").Resolve(c => c.Source.Detail.Headers);
         Field<StringGraphType, string>("text").Resolve(c => c.Source.Detail.Text);
         Field<StringGraphType, string>("html").Description("Sanitized unless the query asked for rawHtml.").Resolve(c => c.Source.Detail.Html);
+        Field<NonNullGraphType<BooleanGraphType>, bool>("remoteContentBlocked")
+            .Description("True when remote images or CSS URLs were removed from html (ask with allowRemoteContent).").Resolve(c => c.Source.Detail.RemoteContentBlocked);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<AttachmentType>>>, IEnumerable<AttachmentNode>>("attachments")
             .Resolve(c => c.Source.Detail.Attachments.Select(a => new AttachmentNode(c.Source.AccountId, c.Source.Message.Id, a)));
         Field<StringGraphType, string>("inReplyTo").Resolve(c => c.Source.Detail.InReplyTo);
