@@ -105,10 +105,10 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     /// <summary>A SignalR connection to <paramref name="path"/> as <paramref name="subject"/> (not started). The token travels
     /// as <c>access_token</c> like a browser's; WebSockets skip negotiation as TestServer requires.</summary>
     public HubConnection CreateHubConnection(string subject, string path = "/hubs/mail", string scopes = DevTokens.AllScopes,
-        HttpTransportType transport = HttpTransportType.WebSockets, IEnumerable<string>? amr = null)
+        HttpTransportType transport = HttpTransportType.WebSockets, IEnumerable<string>? amr = null, TimeSpan? lifetime = null)
     {
         var server = Server; // starts the host
-        var token = CreateToken(subject, scopes, amr: amr);
+        var token = CreateToken(subject, scopes, amr: amr, lifetime: lifetime);
         return new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, path), o =>
             {

@@ -114,6 +114,18 @@ public sealed class AuthorizationMatrixTests(MailEnvFixture fixture)
     }
 
     [Fact]
+    public async Task A_SignalR_connection_closes_when_its_token_expires()
+    {
+        await using var app = fixture.CreateApp(o => o.UseRedis = false);
+        await using var connection = app.CreateHubConnection("authz-expiry", lifetime: TimeSpan.FromSeconds(4));
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += e => { closed.TrySetResult(e); return Task.CompletedTask; };
+        await connection.StartAsync(_ct);
+        var finished = await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(90), _ct));
+        Assert.Same(closed.Task, finished);
+    }
+
+    [Fact]
     public async Task A_webhook_scope_alone_cannot_subscribe_to_mail_events()
     {
         await using var app = fixture.CreateApp(o => o.UseRedis = false);
