@@ -115,6 +115,9 @@ public sealed partial class SendService(
 
     private static void RequireSmtp(Account account)
     {
+        // Like every other API: a disabled account serves nothing.
+        if (account.Disabled)
+            throw MailApiException.AccountDisabled();
         if (account.Smtp is null)
             throw new MailApiException(StatusCodes.Status422UnprocessableEntity, "smtp_not_configured", "The account has no SMTP settings.",
                 "Add smtp: {host, port, security} to the account (PATCH) to send from it.");
