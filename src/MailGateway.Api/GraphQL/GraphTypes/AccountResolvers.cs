@@ -24,14 +24,14 @@ internal static class AccountResolvers
     public static async Task<AccountResponse?> AddAsync(IResolveFieldContext context, CreateAccountRequest request)
     {
         context.RequireAccountWrite();
-        var response = new DefaultHttpContext().Response;
+        var response = Response(context);
         return RestResults.Value<AccountResponse>((await AccountsApi.CreateAccount(request, context.User!, response, Services(context), context.CancellationToken)).Result, response);
     }
 
     public static async Task<AccountResponse?> UpdateAsync(IResolveFieldContext context, string accountId, UpdateAccountRequest request)
     {
         context.RequireAccountWrite();
-        var response = new DefaultHttpContext().Response;
+        var response = Response(context);
         return RestResults.Value<AccountResponse>((await AccountsApi.UpdateAccount(accountId, request, context.User!, response, Services(context), context.CancellationToken)).Result, response);
     }
 
@@ -41,6 +41,10 @@ internal static class AccountResolvers
         RestResults.Success((await AccountsApi.DeleteAccount(accountId, context.User!, Services(context), context.CancellationToken)).Result);
         return true;
     }
+
+    // The REST handlers read request services from the response's context (SMTP settings need them).
+    private static HttpResponse Response(IResolveFieldContext context) =>
+        new DefaultHttpContext { RequestServices = context.RequestServices! }.Response;
 
     private static AccountsApi.AccountServices Services(IResolveFieldContext context) =>
         AccountsApi.AccountServices.From(context.RequestServices!);
