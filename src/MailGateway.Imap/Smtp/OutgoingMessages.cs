@@ -83,6 +83,6 @@ public static class OutgoingMessages
             .Select(m => m.Address).Where(a => !string.IsNullOrWhiteSpace(a)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         using var output = new MemoryStream();
         message.WriteTo(FormatOptions.Default, output);
-        return new PreparedMessage(output.ToArray(), message.MessageId, envelopeFrom, froms, recipients, message.Subject);
+        return new PreparedMessage(output.ToArray(), $"<{message.MessageId}>", envelopeFrom, froms, recipients, message.Subject);
     }
 }

@@ -26,6 +26,7 @@ public sealed class SendingTests(MailEnvFixture fixture)
         Assert.Equal(250, done.GetProperty("lastReply").GetProperty("code").GetInt32());
         Assert.Equal("accepted", done.GetProperty("recipients")[0].GetProperty("state").GetString());
         var messageId = done.GetProperty("messageIdHeader").GetString()!;
+        Assert.Matches("^<[^<>]+@[^<>]+>$", messageId); // the form message summaries use
         Assert.Single(await me.Env.WaitForMessageAsync("user102", "INBOX", "Subject", marker, Arrival, Ct));
         Assert.Single(await me.Env.WaitForMessageAsync("user101", "Sent", "Message-ID", messageId, Arrival, Ct));
         Assert.True(ResourceIds.TryParseMessage(done.GetProperty("sentMessageId").GetString(), out var copy));
