@@ -36,13 +36,7 @@ public sealed class ComposeMessageInputType : InputObjectGraphType<ComposeMessag
     public ComposeMessageInputType()
     {
         Name = "ComposeMessageInput";
-        Field<AddressInputType>("from");
-        Field<ListGraphType<NonNullGraphType<AddressInputType>>>("to");
-        Field<ListGraphType<NonNullGraphType<AddressInputType>>>("cc");
-        Field<ListGraphType<NonNullGraphType<AddressInputType>>>("bcc");
-        Field<StringGraphType>("subject");
-        Field<StringGraphType>("text");
-        Field<StringGraphType>("html");
+        this.AddComposeFields();
         Field<StringGraphType>("inReplyTo");
         Field<ListGraphType<NonNullGraphType<ComposeAttachmentInputType>>>("attachments");
     }
@@ -113,5 +107,20 @@ public sealed class BatchItemResultType : ObjectGraphType<BatchItemResult>
         Field<NonNullGraphType<BooleanGraphType>, bool>("ok").Resolve(c => c.Source.Ok);
         Field<IdGraphType, string>("newId").Description("The message's id in its new place (move, copy).").Resolve(c => c.Source.NewId);
         Field<StringGraphType, string>("error").Description("A problem code such as message_not_found.").Resolve(c => c.Source.Error);
+    }
+}
+
+/// <summary>The fields every compose input shares (append and send), in the order the SDL shows them.</summary>
+internal static class ComposeFields
+{
+    public static void AddComposeFields<T>(this InputObjectGraphType<T> type)
+    {
+        type.Field<AddressInputType>("from");
+        type.Field<ListGraphType<NonNullGraphType<AddressInputType>>>("to");
+        type.Field<ListGraphType<NonNullGraphType<AddressInputType>>>("cc");
+        type.Field<ListGraphType<NonNullGraphType<AddressInputType>>>("bcc");
+        type.Field<StringGraphType>("subject");
+        type.Field<StringGraphType>("text");
+        type.Field<StringGraphType>("html");
     }
 }

@@ -86,13 +86,7 @@ public sealed class SendMessageInputType : InputObjectGraphType<SendMessageReque
     public SendMessageInputType()
     {
         Name = "SendMessageInput";
-        Field<AddressInputType>("from");
-        Field<ListGraphType<NonNullGraphType<AddressInputType>>>("to");
-        Field<ListGraphType<NonNullGraphType<AddressInputType>>>("cc");
-        Field<ListGraphType<NonNullGraphType<AddressInputType>>>("bcc");
-        Field<StringGraphType>("subject");
-        Field<StringGraphType>("text");
-        Field<StringGraphType>("html");
+        this.AddComposeFields();
         Field<ListGraphType<NonNullGraphType<ComposeAttachmentInputType>>>("attachments");
         Field<IdGraphType>("inReplyTo").Description("Our id of the message this answers (threading, \\Answered once sent).");
         Field<IdGraphType>("forwardOf").Description("Our id of a message to attach as message/rfc822.");
