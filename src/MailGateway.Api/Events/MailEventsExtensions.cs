@@ -35,6 +35,7 @@ internal static class MailEventsExtensions
         services.TryAddSingleton<IMailEventPublisher, MailEventPublisher>();
         services.TryAddSingleton<HubSubscriptions>();
         services.TryAddSingleton<AccountWatchRunner>();
+        services.TryAddSingleton<WatchConnections>();
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
         var signalR = services.AddSignalR();

@@ -155,9 +155,8 @@ internal sealed partial class WatchSession
 
         if (needNew)
         {
-            var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
-            var fetched = (await folder.FetchAsync(range, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false))
-                .Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext).OrderBy(f => f.UniqueId.Id).ToList();
+            var (fetched, stoppedAt) = await FetchAddedAsync(folder, now.UidValidity, known.UidNext, cancellationToken).ConfigureAwait(false);
+            if (stoppedAt is { } stop) nextUid = stop;
             var previews = await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
             var added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
             foreach (var chunk in added.Chunk(AddedBatchSize))
@@ -165,7 +164,7 @@ internal sealed partial class WatchSession
             addedCount = added.Count;
             if (added.Count > 0)
             {
-                nextUid = Math.Max(nextUid, added[^1].Uid + 1);
+                if (stoppedAt is null) nextUid = Math.Max(nextUid, added[^1].Uid + 1);
                 maxModSeq = Math.Max(maxModSeq, added.Max(a => a.ModSeq));
             }
         }
