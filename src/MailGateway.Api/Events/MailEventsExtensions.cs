@@ -1,4 +1,5 @@
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
@@ -74,8 +75,9 @@ internal static class MailEventsExtensions
     /// <summary><c>/hubs/mail</c> and the <c>/demo</c> live inbox page (static files under wwwroot/demo).</summary>
     public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app)
     {
-        // A connection ends when the token that opened it expires; the client reconnects with a fresh one.
-        app.MapHub<MailEventsHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
+        // A connection ends when the token that opened it expires; the client reconnects with a fresh one. Negotiating
+        // and connecting count against the per-user request limit like any REST call.
+        app.MapHub<MailEventsHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization().RequirePerUserRateLimit();
         app.MapDemoPage();
         return app;
     }
