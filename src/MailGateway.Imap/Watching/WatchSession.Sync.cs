@@ -131,6 +131,9 @@ internal sealed partial class WatchSession
         var maxModSeq = now.HighestModSeq;
         var nextUid = Math.Max(now.UidNext, known.UidNext);
         int flagCount = 0, addedCount = 0, vanishedCount = 0;
+        IReadOnlySet<uint> removed = new HashSet<uint>();
+        var flagChanges = new List<Caching.FlagChange>();
+        IReadOnlyList<MessageSummary> added = [];
 
         if (needFlags)
         {
@@ -147,8 +150,9 @@ internal sealed partial class WatchSession
                 var modSeq = c.ModSeq ?? now.HighestModSeq;
                 maxModSeq = Math.Max(maxModSeq, modSeq);
                 flagCount++;
-                await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id,
-                    SummaryMapper.Flags(c.Flags, c.Keywords), modSeq), cancellationToken).ConfigureAwait(false);
+                var flags = SummaryMapper.Flags(c.Flags, c.Keywords);
+                flagChanges.Add(new(c.UniqueId.Id, flags, modSeq));
+                await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id, flags, modSeq), cancellationToken).ConfigureAwait(false);
             }
             DrainSignals();
         }
@@ -159,7 +163,7 @@ internal sealed partial class WatchSession
             var fetched = (await folder.FetchAsync(range, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false))
                 .Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext).OrderBy(f => f.UniqueId.Id).ToList();
             var previews = await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
-            var added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
+            added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
             foreach (var chunk in added.Chunk(AddedBatchSize))
                 await EmitAsync(new MailboxChange.MessagesAdded(path, now.UidValidity, chunk), cancellationToken).ConfigureAwait(false);
             addedCount = added.Count;
@@ -172,6 +176,7 @@ internal sealed partial class WatchSession
 
         if (_pendingVanished.Remove(path, out var vanished))
         {
+            removed = vanished;
             // Only what was announced before can vanish for a client: UIDs at or above the old UIDNEXT never were.
             var gone = vanished.Where(u => u < known.UidNext).Order().ToList();
             vanishedCount = gone.Count;
@@ -182,6 +187,7 @@ internal sealed partial class WatchSession
         Seen(folder);
         var synced = new MailboxState(now.UidValidity, nextUid, maxModSeq);
         state[path] = synced;
+        _views?.Apply(path, known, synced, added, flagChanges, removed);
         await EmitAsync(new MailboxChange.Synced(path, synced), cancellationToken).ConfigureAwait(false);
         WatchLog.MailboxSynced(logger, account.Id, path, addedCount, flagCount, vanishedCount);
     }
@@ -201,7 +207,9 @@ internal sealed partial class WatchSession
         {
             if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
             {
-                using var done = new CancellationTokenSource(maxWait < options.IdleRestart ? maxWait : options.IdleRestart, time);
+                // A watch that vouches for cached views must be heard from regularly (see ReadCacheOptions.WatchMaxSilence).
+                var restart = _views is { } v && v.RenewEvery < options.IdleRestart ? v.RenewEvery : options.IdleRestart;
+                using var done = new CancellationTokenSource(maxWait < restart ? maxWait : restart, time);
                 using var stop = cancellationToken.Register(done.Cancel);
                 var idle = client.IdleAsync(done.Token, cancellationToken);
                 if (await Task.WhenAny(idle, signal).ConfigureAwait(false) == signal) await done.CancelAsync().ConfigureAwait(false);
