@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Testing;
 using MimeKit;

@@ -7,7 +7,7 @@ namespace MailGateway.Testing;
 
 /// <summary>A private Postfix (submission with STARTTLS + SASL through Dovecot's auth socket) delivering over Dovecot LMTP
 /// into the same mailboxes IMAP reads. Started when <see cref="MailEnvironmentOptions.StartPostfix"/> is set (root only).
-/// Facts and pitfalls: shared/mailenv/POSTFIX.md.</summary>
+/// Facts and pitfalls: README.md of this project, "Postfix".</summary>
 public sealed partial class MailEnvironment
 {
     private bool _postfixRunning;

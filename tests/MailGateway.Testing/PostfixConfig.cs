@@ -3,7 +3,7 @@ using System.Text;
 
 namespace MailGateway.Testing;
 
-/// <summary>main.cf, master.cf and the recipient table of a private Postfix (facts: shared/mailenv/POSTFIX.md).</summary>
+/// <summary>main.cf, master.cf and the recipient table of a private Postfix (facts: README.md of this project, "Postfix").</summary>
 internal static class PostfixConfig
 {
     /// <summary>The domain Postfix delivers locally (over Dovecot LMTP); every Dovecot user is <c>user@Domain</c>.</summary>

@@ -8,7 +8,7 @@ namespace MailGateway.Api.Events;
 /// <summary>What the server calls on SignalR clients. The method name is the wire name (<c>mailEvent</c>).</summary>
 public interface IMailEventsClient
 {
-#pragma warning disable IDE1006 // the wire name of DESIGN §4 is camelCase
+#pragma warning disable IDE1006 // the hub method names on the wire are camelCase (README, SignalR)
     Task mailEvent(MailEvent mailEvent);
 #pragma warning restore IDE1006
 }

@@ -1,6 +1,6 @@
 namespace MailGateway.Api.Sending;
 
-/// <summary>Submission states (DESIGN §9).</summary>
+/// <summary>Submission states (README, "Sending").</summary>
 public static class SubmissionStates
 {
     public const string Queued = "queued";

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace MailGateway.Api.Shared;
 
-/// <summary>RFC 9457 problem details with a stable <c>code</c> extension (DESIGN §3).</summary>
+/// <summary>RFC 9457 problem details with a stable <c>code</c> extension.</summary>
 public static class ApiProblems
 {
     public static ProblemHttpResult Create(int status, string code, string title, string? detail = null)

@@ -17,7 +17,7 @@ internal static partial class WebhooksApi
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsRelationsValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        // Redis when configured (DESIGN §1); the multiplexer and the Data Protection key ring are set up by the host.
+        // Redis when configured; the multiplexer and the Data Protection key ring are set up by the host.
         if (builder.Configuration.IsRedisConfigured())
         {
             services.AddSingleton<IWebhookStore>(sp => new RedisWebhookStore(sp.GetRequiredService<IConnectionMultiplexer>()));
