@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using MailGateway.Imap.Caching;
 using MailGateway.Imap.Tests.Infrastructure;
 using MailKit;
@@ -25,7 +24,7 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(User), new Dictionary<string, MailboxState>());
         await watch.WaitForAsync<MailboxChange.Connected>();
         var first = await ListAsync(services, User);
-        using var commands = new CommandCounter(services);
+        using var commands = new CommandCounter(services, except: "IDLE");
         var cache = services.GetRequiredService<ReadCache>();
 
         var served = await WatchedListAsync(services, User, commands);
@@ -63,7 +62,7 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
         await watch.WaitForAsync<MailboxChange.Connected>();
         var message = new MessageRef("INBOX", (await ListAsync(services, User)).State.UidValidity, uids[0]);
         await GetAsync(services, User, message); // caches the body
-        using var commands = new CommandCounter(services);
+        using var commands = new CommandCounter(services, except: "IDLE");
 
         await WithInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct));
         await watch.WaitForAsync<MailboxChange.FlagsChanged>(f => f.Uid == uids[0]);
@@ -85,7 +84,7 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(User), new Dictionary<string, MailboxState>());
         await watch.WaitForAsync<MailboxChange.Connected>();
         await ListAsync(services, User);
-        using var commands = new CommandCounter(services);
+        using var commands = new CommandCounter(services, except: "IDLE");
         await WatchedListAsync(services, User, commands);
         var cache = services.GetRequiredService<ReadCache>();
 
@@ -156,31 +155,5 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
     {
         await using var session = await services.GetRequiredService<IImapSessionPool>().RentAsync(fixture.Account(user), Ct);
         return await session.GetMessageAsync(message, cancellationToken: Ct);
-    }
-
-    /// <summary>IMAP commands sent through this provider's connector, except the watch's IDLE renewals.</summary>
-    private sealed class CommandCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public CommandCounter(ServiceProvider services)
-        {
-            var factory = services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "mailgateway.imap.commands" && ReferenceEquals(instrument.Meter.Scope, factory)) listener.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                    if (tag.Key == "command" && !"IDLE".Equals(tag.Value as string, StringComparison.Ordinal)) Interlocked.Add(ref _count, value);
-            });
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
