@@ -2,6 +2,7 @@ using MailGateway.Api.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -53,7 +54,7 @@ internal static class MailEventsExtensions
             // (see SignalRMailEventSink for why that is exactly once per client).
             signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>
             {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisExtensions.KeyPrefix + "signalr");
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisKeys.Name("signalr"));
                 o.Configuration.AbortOnConnectFail = false;
             });
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -22,7 +23,7 @@ internal sealed class RedisBootMarker(
     TimeProvider time,
     ILogger<RedisBootMarker> logger) : BackgroundService
 {
-    internal static readonly RedisKey Key = "mg:boot";
+    internal static readonly RedisKey Key = RedisKeys.Of("boot");
     private bool _seen;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
