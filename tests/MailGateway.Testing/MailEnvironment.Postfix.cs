@@ -53,7 +53,8 @@ public sealed partial class MailEnvironment
         var mailenv = Directory;
         await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "main.cf"),
             PostfixConfig.MainCf(mailenv, PostfixDirectory, SmtpPort.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "master.cf"), PostfixConfig.MasterCf(SmtpPort, SmtpsPort), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "master.cf"), PostfixConfig.MasterCf(SmtpPort, SmtpsPort, PostfixDirectory), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, PostfixConfig.DeferredTable), "", ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "vmailbox"), PostfixConfig.VirtualMailboxes(Users), ct).ConfigureAwait(false);
         await StartPostfixAsync(ct).ConfigureAwait(false);
         StartPostfixWatchdog();
