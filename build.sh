@@ -69,7 +69,7 @@ ensure_packages() {
 }
 
 # Every IDLEing Dovecot imap process needs an inotify instance, and all private Dovecots run as the same account:
-# past the kernel default of 128 per account they fall back to a 30 s poll (shared/mailenv pitfall 2). Best effort.
+# past the kernel default of 128 per account they fall back to a 30 s poll (Dovecot: "Too many inotify instances"). Best effort.
 tune_kernel() {
   [[ "$(id -u)" == 0 ]] || return 0
   local current
@@ -237,7 +237,7 @@ cmd_demo() {
   done
   ((healthy)) || { tail -n 40 "$gwlog" >&2; echo "build.sh: no answer on $base/health/live" >&2; return 1; }
 
-  # 3. A token and the demo account (DESIGN §3: POST /api/v1/accounts verifies by logging in).
+  # 3. A token and the demo account (POST /api/v1/accounts verifies by logging in).
   local token account="" status
   token="$(dotnet "$mailenv" token --key "$key" --sub demo-user --minutes 720)"
   # A second run keeps the Redis state: reuse the account registered last time.

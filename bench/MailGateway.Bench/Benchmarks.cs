@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Testing;
 using MimeKit;
@@ -22,17 +22,9 @@ internal static class Benchmarks
         await env.SeedAsync(User, options.Messages, cancellationToken);
 
         var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
-        var settings = new Dictionary<string, string>
-        {
-            ["Authentication:Provider"] = "Development",
-            ["Authentication:Development:SigningKey"] = signingKey,
-            ["Imap:AllowPrivateNetworks"] = "true",
-            ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
-            ["Redis:Configuration"] = env.RedisConfiguration!,
-            ["RateLimiting:PermitsPerMinute"] = "0",
-            ["GraphQL:RequestsPerWindow"] = "100000000", // the per-user GraphQL budget (300/min) would turn the GraphQL rows into 429s
-            ["Webhooks:AllowPrivateNetworks"] = "true",
-        };
+        var settings = GatewaySettings(env, signingKey);
+        settings["GraphQL:RequestsPerWindow"] = "100000000"; // the per-user GraphQL budget (300/min) would turn the GraphQL rows into 429s
+        settings["Webhooks:AllowPrivateNetworks"] = "true";
         Log("starting the gateway process ...");
         await using var gateway = await GatewayProcess.StartAsync(RepoRoot(), settings, cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
@@ -139,6 +131,17 @@ internal static class Benchmarks
                 $"{command} {Read("mailgateway_imap_command_duration_seconds_sum", command) / count * 1000:F2} ms");
         }).Where(s => s is not null));
     }
+
+    /// <summary>A gateway process on this environment: development tokens, its CA trusted, its Redis, no rate limit.</summary>
+    internal static Dictionary<string, string> GatewaySettings(MailEnvironment env, string signingKey) => new()
+    {
+        ["Authentication:Provider"] = "Development",
+        ["Authentication:Development:SigningKey"] = signingKey,
+        ["Imap:AllowPrivateNetworks"] = "true",
+        ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
+        ["Redis:Configuration"] = env.RedisConfiguration!,
+        ["RateLimiting:PermitsPerMinute"] = "0",
+    };
 
     internal static string RepoRoot()
     {

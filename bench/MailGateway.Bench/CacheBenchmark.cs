@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using MailGateway.Api.Messages;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Testing;
 using MailKit;

@@ -5,6 +5,8 @@ using MailGateway.Bench;
 // Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--server dovecot|cyrus] [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
 //        [--push-samples N] [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
 //        --soak SECONDS [--soak-accounts N]   (soak run with fault injection instead of the benchmarks)
+//        --send [--messages N]   (sending: gateway vs direct MailKit SmtpClient against a private Postfix, and send → INBOX time)
+//        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -12,6 +14,17 @@ if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length
 {
     var accounts = Array.IndexOf(args, "--soak-accounts") is var a and >= 0 && a + 1 < args.Length ? int.Parse(args[a + 1], CultureInfo.InvariantCulture) : 10;
     Console.WriteLine(await SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts, cts.Token));
+    return 0;
+}
+
+if (args.Contains("--send"))
+{
+    Console.WriteLine(await SendBenchmark.RunAsync(options.Messages == 2000 ? 100 : options.Messages, 20, cts.Token));
+    return 0;
+}
+if (args.Contains("--quickack"))
+{
+    Console.WriteLine(await QuickAckBenchmark.RunAloneAsync(options.Server, cts.Token));
     return 0;
 }
 

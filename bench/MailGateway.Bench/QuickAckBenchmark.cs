@@ -19,6 +19,20 @@ internal static class QuickAckBenchmark
 {
     private const int Rounds = 25;
 
+    /// <summary><c>--quickack</c>: only this comparison, on a fresh server with 300 seeded messages (no gateway, no Redis).</summary>
+    public static async Task<string> RunAloneAsync(MailServerKind server, CancellationToken cancellationToken)
+    {
+        const string User = "user1";
+        await using var env = await MailEnvironment.StartAsync(new MailEnvironmentOptions { Server = server, StartRedis = false }, cancellationToken);
+        await env.SeedAsync(User, 300, cancellationToken);
+        await using var direct = await DirectImap.OpenAsync(env, User, 1, cancellationToken);
+        var marker = await direct.FindMarkerAsync("body-50k", cancellationToken);
+        var report = new StringBuilder();
+        for (var round = 1; round <= 3; round++)
+            report.Append(await RunAsync(env, User, marker, cancellationToken));
+        return report.ToString();
+    }
+
     public static async Task<string> RunAsync(MailEnvironment env, string user, UniqueId marker, CancellationToken cancellationToken)
     {
         var report = new StringBuilder();

@@ -5,7 +5,7 @@ using MailGateway.Testing;
 namespace MailGateway.Bench;
 
 /// <summary>Gateway RSS per watched account: registers N accounts, makes every one watched (a webhook subscription
-/// covering all of them) and measures the resident memory the watches add (DESIGN §8: ≤ 0.3 MB per account).</summary>
+/// covering all of them) and measures the resident memory the watches add (target: ≤ 0.3 MB per account).</summary>
 internal static class WatchedAccountsBenchmark
 {
     public static async Task<string> RunAsync(MailEnvironment env, GatewayProcess gateway, string signingKey, int count, CancellationToken cancellationToken)

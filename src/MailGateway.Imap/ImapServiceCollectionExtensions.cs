@@ -20,7 +20,8 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.TrustedCertificateFiles.All(File.Exists), "Every Imap:TrustedCertificateFiles entry must be an existing PEM file.")
             .ValidateOnStart();
         services.AddOptions<ReadCacheOptions>().Bind(section.GetSection(ReadCacheOptions.Section))
-            .Validate(o => o.MaxBytes >= 0 && o.MaxBodyBytes >= 0 && o.MaxMailboxViews >= 1, "Imap:Cache sizes must not be negative.")
+            .Validate(o => o.MaxBytes >= 0 && o.MaxBodyBytes >= 0 && o.MaxMailboxViews >= 1 && o.WatchMaxSilence > TimeSpan.FromSeconds(1),
+                "Imap:Cache sizes must not be negative and WatchMaxSilence must exceed one second.")
             .ValidateOnStart();
         services.TryAddSingleton<ReadCache>();
         services.AddMetrics();

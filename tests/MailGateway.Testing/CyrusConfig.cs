@@ -1,6 +1,6 @@
 namespace MailGateway.Testing;
 
-/// <summary>imapd.conf and cyrus.conf of a private Cyrus 3.6 (facts: shared/mailenv/CYRUS.md).</summary>
+/// <summary>imapd.conf and cyrus.conf of a private Cyrus 3.6 (facts: README.md of this project, "Cyrus IMAP 3.6").</summary>
 internal static class CyrusConfig
 {
     public const string ServerName = "cyrusenv";

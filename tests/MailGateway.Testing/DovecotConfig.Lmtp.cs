@@ -1,6 +1,6 @@
 namespace MailGateway.Testing;
 
-/// <summary>The dovecot.conf additions for Postfix (shared/mailenv/POSTFIX.md): LMTP delivery and an auth socket for SASL.
+/// <summary>The dovecot.conf additions for Postfix (README.md of this project, "Postfix"): LMTP delivery and an auth socket for SASL.
 /// Appended after the base config: later settings win, and a repeated <c>service</c> section merges with the first.</summary>
 internal static class DovecotLmtpConfig
 {

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace MailGateway.Testing;
 
-/// <summary>Writes dovecot.conf, the users file and the OAuth2 key dict for a private instance (see shared/mailenv/README.md).</summary>
+/// <summary>Writes dovecot.conf, the users file and the OAuth2 key dict for a private instance (see README.md of this project).</summary>
 internal static class DovecotConfig
 {
     public static readonly string[] SpecialFolders = ["Drafts", "Sent", "Trash", "Junk", "Archive"];

@@ -36,7 +36,7 @@ public sealed partial class MailEnvironment
     }
 
     /// <summary>
-    /// The JSON body of <c>POST /api/v1/accounts</c> (DESIGN §3) that registers <paramref name="user"/> of this server:
+    /// The JSON body of <c>POST /api/v1/accounts</c> that registers <paramref name="user"/> of this server:
     /// implicit TLS on <see cref="ImapsPort"/>, or STARTTLS on <see cref="ImapPort"/> with <c>security: "starttls"</c>.
     /// </summary>
     public object RegistrationBody(string user, string security = "tls", string? password = null) => new

@@ -7,7 +7,7 @@ namespace MailGateway.Testing;
 
 /// <summary>A private Postfix (submission with STARTTLS + SASL through Dovecot's auth socket) delivering over Dovecot LMTP
 /// into the same mailboxes IMAP reads. Started when <see cref="MailEnvironmentOptions.StartPostfix"/> is set (root only).
-/// Facts and pitfalls: shared/mailenv/POSTFIX.md.</summary>
+/// Facts and pitfalls: README.md of this project, "Postfix".</summary>
 public sealed partial class MailEnvironment
 {
     private bool _postfixRunning;
@@ -53,7 +53,8 @@ public sealed partial class MailEnvironment
         var mailenv = Directory;
         await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "main.cf"),
             PostfixConfig.MainCf(mailenv, PostfixDirectory, SmtpPort.ToString(CultureInfo.InvariantCulture)), ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "master.cf"), PostfixConfig.MasterCf(SmtpPort, SmtpsPort), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "master.cf"), PostfixConfig.MasterCf(SmtpPort, SmtpsPort, PostfixDirectory), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, PostfixConfig.DeferredTable), "", ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(PostfixConfigDirectory, "vmailbox"), PostfixConfig.VirtualMailboxes(Users), ct).ConfigureAwait(false);
         await StartPostfixAsync(ct).ConfigureAwait(false);
         StartPostfixWatchdog();

@@ -22,7 +22,7 @@ public sealed partial class MailEnvironment
         SeedAsync(user, new SeedOptions { InboxCount = inboxCount }, ct);
 
     /// <summary>
-    /// Appends the realistic mail mix of shared/mailenv/README.md: dates ascend with UID, every message carries
+    /// Appends the realistic mail mix (Seeding/MessageFactory): dates ascend with UID, every message carries
     /// <c>X-Mailenv-Kind</c> and <c>X-Mailenv-Seq</c>; the same <see cref="SeedOptions.Seed"/> gives the same messages.
     /// </summary>
     public async Task<SeedResult> SeedAsync(string user, SeedOptions options, CancellationToken ct = default)

@@ -3,24 +3,24 @@ namespace MailGateway.Api.Accounts;
 /// <summary>Account logs: ids, owners and hosts only — never a password or token.</summary>
 internal static partial class AccountsLog
 {
-    [LoggerMessage(2001, LogLevel.Information, "Account {AccountId} registered by {OwnerId} for {Host}:{Port}", EventName = "AccountRegistered")]
+    [LoggerMessage(3801, LogLevel.Information, "Account {AccountId} registered by {OwnerId} for {Host}:{Port}", EventName = "AccountRegistered")]
     public static partial void Registered(ILogger logger, string accountId, string ownerId, string host, int port);
 
-    [LoggerMessage(2002, LogLevel.Information, "Account verification for {OwnerId} at {Host}:{Port} refused: {Code}", EventName = "AccountVerificationRefused")]
+    [LoggerMessage(3802, LogLevel.Information, "Account verification for {OwnerId} at {Host}:{Port} refused: {Code}", EventName = "AccountVerificationRefused")]
     public static partial void VerificationRefused(ILogger logger, string ownerId, string host, int port, string code);
 
-    [LoggerMessage(2003, LogLevel.Information, "Account {AccountId} updated (credentials changed: {CredentialsChanged}, disabled: {Disabled})", EventName = "AccountUpdated")]
+    [LoggerMessage(3803, LogLevel.Information, "Account {AccountId} updated (credentials changed: {CredentialsChanged}, disabled: {Disabled})", EventName = "AccountUpdated")]
     public static partial void Updated(ILogger logger, string accountId, bool credentialsChanged, bool disabled);
 
-    [LoggerMessage(2004, LogLevel.Information, "Account {AccountId} removed", EventName = "AccountRemoved")]
+    [LoggerMessage(3804, LogLevel.Information, "Account {AccountId} removed", EventName = "AccountRemoved")]
     public static partial void Removed(ILogger logger, string accountId);
 
-    [LoggerMessage(2005, LogLevel.Information, "Account {AccountId}: connections reset on request", EventName = "AccountReset")]
+    [LoggerMessage(3805, LogLevel.Information, "Account {AccountId}: connections reset on request", EventName = "AccountReset")]
     public static partial void Reset(ILogger logger, string accountId);
 
-    [LoggerMessage(2007, LogLevel.Information, "Account {AccountId}: OAuth access token refreshed", EventName = "OAuthTokenRefreshed")]
+    [LoggerMessage(3807, LogLevel.Information, "Account {AccountId}: OAuth access token refreshed", EventName = "OAuthTokenRefreshed")]
     public static partial void TokenRefreshed(ILogger logger, string accountId);
 
-    [LoggerMessage(2006, LogLevel.Warning, "Could not record a login outcome for account {AccountId}", EventName = "SecurityLogWriteFailed")]
+    [LoggerMessage(3806, LogLevel.Warning, "Could not record a login outcome for account {AccountId}", EventName = "SecurityLogWriteFailed")]
     public static partial void SecurityLogWriteFailed(ILogger logger, Exception exception, string accountId);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using MailGateway.Api.Hosting;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Accounts;
 
@@ -51,7 +51,7 @@ internal sealed class RedisSecurityLogStore(IConnectionMultiplexer redis) : ISec
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static RedisKey Key(string accountId) => $"{RedisExtensions.KeyPrefix}account:{accountId}:security-log";
+    private static RedisKey Key(string accountId) => RedisKeys.Of("account", accountId + ":security-log");
 
     public async Task AddAsync(string accountId, SecurityLogEntry entry, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,6 @@
 namespace MailGateway.Api.Cluster;
 
-/// <summary>The <c>Cluster</c> configuration section: how instances share the work (DESIGN §11, docs/decisions/).</summary>
+/// <summary>The <c>Cluster</c> configuration section: how instances share the work (docs/architecture.md, docs/decisions/).</summary>
 public sealed class ClusterOptions
 {
     public const string Section = "Cluster";

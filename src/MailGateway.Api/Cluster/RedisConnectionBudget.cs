@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Storage;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;
@@ -19,7 +18,7 @@ namespace MailGateway.Api.Cluster;
 internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDisposable
 {
     public static readonly TimeSpan PermitTtl = TimeSpan.FromSeconds(60);
-    private static readonly RedisChannel WantedChannel = RedisChannel.Literal(RedisExtensions.KeyPrefix + "imap-budget:wanted");
+    private static readonly RedisChannel WantedChannel = RedisChannel.Literal(RedisKeys.Name("imap-budget:wanted"));
 
     private const string AcquireScript = """
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])

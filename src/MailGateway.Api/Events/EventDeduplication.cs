@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -90,7 +91,7 @@ internal sealed class RedisEventDeduplicator(IConnectionMultiplexer redis, Micro
         catch (Exception ex) when (ex is RedisException or TimeoutException) { } // the claim expires by itself
     }
 
-    private static RedisKey Key(string eventId) => "mg:event:" + eventId;
+    private static RedisKey Key(string eventId) => RedisKeys.Of("event", eventId);
 }
 
 /// <summary>A bounded set of recently seen ids (oldest forgotten first). Thread-safe.</summary>

@@ -1,3 +1,4 @@
+using MailGateway.Api.Storage;
 namespace MailGateway.Api.Events;
 
 /// <summary>The <c>Events</c> configuration section (the watcher reads <c>PollInterval</c>, <c>IdleRestart</c>,
@@ -7,7 +8,7 @@ public sealed class EventsOptions
     public const string Section = "Events";
 
     /// <summary>Redis Stream that carries events to every instance (<c>XADD ... MAXLEN ~</c>).</summary>
-    public string StreamKey { get; set; } = "mg:events";
+    public string StreamKey { get; set; } = RedisKeys.Name("events");
     public int StreamMaxLength { get; set; } = 10_000;
     /// <summary>How long a published event id is remembered, so a repeat (e.g. after a failover) is dropped.</summary>
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(2);

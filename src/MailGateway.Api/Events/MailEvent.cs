@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace MailGateway.Api.Events;
 
-/// <summary>The one event model for SignalR, GraphQL subscriptions and webhooks (DESIGN §4).
+/// <summary>The one event model for SignalR, GraphQL subscriptions and webhooks (docs/architecture.md, "Event path").
 /// <see cref="Id"/> is deterministic for a given change, so a repeat is recognisable.</summary>
 public sealed record MailEvent(string Id, string Type, DateTimeOffset OccurredAt, string AccountId, JsonElement Data);
 

@@ -7,7 +7,7 @@ using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Events;
 
-/// <summary>Turns what a watcher saw into the public events (DESIGN §4), with deterministic ids.</summary>
+/// <summary>Turns what a watcher saw into the public events, with deterministic ids.</summary>
 public static class MailEventFactory
 {
     // Like the REST answers: absent instead of null, so a message.created summary is the list item field for field.

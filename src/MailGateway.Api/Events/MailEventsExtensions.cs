@@ -1,7 +1,9 @@
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Shared;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -39,7 +41,7 @@ internal static class MailEventsExtensions
         services.TryAddSingleton<WatchConnections>();
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
-        var signalR = services.AddSignalR();
+        var signalR = services.AddSignalR(o => o.AddFilter<HubErrorFilter>());
         if (config.IsRedisConfigured())
         {
             services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
@@ -54,7 +56,7 @@ internal static class MailEventsExtensions
             // (see SignalRMailEventSink for why that is exactly once per client).
             signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>
             {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisExtensions.KeyPrefix + "signalr");
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisKeys.Name("signalr"));
                 o.Configuration.AbortOnConnectFail = false;
             });
         }

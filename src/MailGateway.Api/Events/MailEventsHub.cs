@@ -8,7 +8,7 @@ namespace MailGateway.Api.Events;
 /// <summary>What the server calls on SignalR clients. The method name is the wire name (<c>mailEvent</c>).</summary>
 public interface IMailEventsClient
 {
-#pragma warning disable IDE1006 // the wire name of DESIGN §4 is camelCase
+#pragma warning disable IDE1006 // the hub method names on the wire are camelCase (README, SignalR)
     Task mailEvent(MailEvent mailEvent);
 #pragma warning restore IDE1006
 }
@@ -34,7 +34,7 @@ internal sealed class MailEventsHub(IAccountAccess access, GatewayAuthorization 
         {
             EventsLog.SubscribeRefused(logger, Context.ConnectionId);
             // Same answer for "does not exist" and "not yours": nothing leaks.
-            throw new HubException("The account was not found.");
+            throw new HubException(MailApiException.AccountNotFound().Error.CodedMessage);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(account.Id), Context.ConnectionAborted).ConfigureAwait(false);
         await subscriptions.AddAsync(Context.ConnectionId, account.Id, Context.ConnectionAborted).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using MailGateway.Imap;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -47,7 +48,7 @@ internal sealed class InMemorySyncStateStore : ISyncStateStore
 /// <summary>One hash per account: <c>mg:sync:{accountId}</c>, field = mailbox path, value = <c>uidvalidity:uidnext:modseq</c>.</summary>
 internal sealed class RedisSyncStateStore(IConnectionMultiplexer redis) : ISyncStateStore
 {
-    private static RedisKey Key(string accountId) => "mg:sync:" + accountId;
+    private static RedisKey Key(string accountId) => RedisKeys.Of("sync", accountId);
 
     public async Task<IReadOnlyDictionary<string, MailboxState>> GetAsync(string accountId, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -85,8 +86,8 @@ internal class InMemoryWatchDemand : IWatchDemand
 internal sealed class RedisWatchDemand(IConnectionMultiplexer redis, EventsInstance instance, IOptions<EventsOptions> options, TimeProvider time)
     : InMemoryWatchDemand
 {
-    private static readonly RedisKey LiveKey = "mg:demand";
-    private static readonly RedisKey PersistentKey = "mg:demand:persistent";
+    private static readonly RedisKey LiveKey = RedisKeys.Of("demand");
+    private static readonly RedisKey PersistentKey = RedisKeys.Of("demand", "persistent");
 
     private string Member(string accountId, string source) => $"{instance.Id}|{source}|{accountId}";
     private double Expiry => (time.GetUtcNow() + options.Value.DemandTtl).ToUnixTimeMilliseconds();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
 
@@ -20,24 +21,17 @@ internal sealed class InMemoryWatchLeases : IWatchLeases
     public Task ReleaseAsync(string accountId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary><c>SET mg:watch:{id} {instance} NX PX ttl</c>; renewal and release only by the owner (Lua compare-and-act).</summary>
+/// <summary>A <see cref="RedisLocks"/> lock on <c>mg:watch:{id}</c> held by the instance id.</summary>
 internal sealed class RedisWatchLeases(IConnectionMultiplexer redis, EventsInstance instance, IOptions<EventsOptions> options) : IWatchLeases
 {
-    private const string RenewScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-    private const string ReleaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
-
-    private static RedisKey Key(string accountId) => "mg:watch:" + accountId;
+    private static RedisKey Key(string accountId) => RedisKeys.Of("watch", accountId);
 
     public Task<bool> TryAcquireAsync(string accountId, CancellationToken cancellationToken) =>
-        redis.GetDatabase().StringSetAsync(Key(accountId), instance.Id, options.Value.LeaseTtl, When.NotExists);
+        redis.GetDatabase().TryTakeAsync(Key(accountId), instance.Id, options.Value.LeaseTtl);
 
-    public async Task<bool> RenewAsync(string accountId, CancellationToken cancellationToken)
-    {
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(RenewScript, [Key(accountId)],
-            [instance.Id, (long)options.Value.LeaseTtl.TotalMilliseconds]).ConfigureAwait(false);
-        return (long)result == 1;
-    }
+    public Task<bool> RenewAsync(string accountId, CancellationToken cancellationToken) =>
+        redis.GetDatabase().ExtendAsync(Key(accountId), instance.Id, options.Value.LeaseTtl);
 
     public Task ReleaseAsync(string accountId, CancellationToken cancellationToken) =>
-        redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(accountId)], [instance.Id]);
+        redis.GetDatabase().ReleaseAsync(Key(accountId), instance.Id);
 }

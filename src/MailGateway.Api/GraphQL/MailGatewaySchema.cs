@@ -3,7 +3,7 @@ using MailGateway.Api.GraphQL.GraphTypes;
 
 namespace MailGateway.Api.GraphQL;
 
-/// <summary>The gateway's GraphQL schema (DESIGN §4 "GraphQL names"); checked in as <c>schema.graphql</c>.</summary>
+/// <summary>The gateway's GraphQL schema; checked in as <c>schema.graphql</c>.</summary>
 public sealed class MailGatewaySchema : Schema
 {
     public MailGatewaySchema(IServiceProvider services) : base(services)

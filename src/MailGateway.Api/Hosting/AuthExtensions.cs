@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace MailGateway.Api.Hosting;
 
-/// <summary>JWT bearer authentication with the providers of DESIGN §2, chosen by <c>Authentication:Provider</c>.</summary>
+/// <summary>JWT bearer authentication with the supported providers (Oidc, EntraId, Development; SECURITY.md), chosen by <c>Authentication:Provider</c>.</summary>
 internal static class AuthExtensions
 {
     public const string EntraIdProvider = "EntraId";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Hosting;
 
@@ -11,7 +12,7 @@ namespace MailGateway.Api.Hosting;
 internal static class DataProtectionExtensions
 {
     public const string ApplicationName = "MailGateway";
-    public const string RedisKeyRing = RedisExtensions.KeyPrefix + "dataprotection:keys";
+    public const string RedisKeyRing = RedisKeys.Prefix + "dataprotection:keys";
 
     public static IHostApplicationBuilder AddGatewayDataProtection(this IHostApplicationBuilder builder)
     {

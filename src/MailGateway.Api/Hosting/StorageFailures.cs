@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace MailGateway.Api.Hosting;
 
 /// <summary>The gateway's storage (Redis) failing or too slow: on a request path always a 503
-/// <c>storage_unavailable</c> with Retry-After, never a 500 (DESIGN §10).</summary>
+/// <c>storage_unavailable</c> with Retry-After, never a 500.</summary>
 internal static class StorageFailures
 {
     public const string Code = "storage_unavailable";

@@ -16,7 +16,7 @@ public sealed record BatchGroup(string Mailbox, uint UidValidity, IReadOnlyList<
 
 /// <summary>
 /// A batch request checked and grouped: ids decoded, duplicates folded, UIDs grouped by mailbox and
-/// UIDVALIDITY so the IMAP layer gets one UID set per group (DESIGN §3, issue 3 item 2).
+/// UIDVALIDITY so the IMAP layer gets one UID set per group.
 /// </summary>
 public sealed class BatchPlan
 {

@@ -3,7 +3,7 @@ namespace MailGateway.Api.Messages;
 /// <summary>An address as the API shows it (<c>{name?, address}</c>).</summary>
 public sealed record AddressDto(string? Name, string Address);
 
-/// <summary>The summary shown in lists (DESIGN §3 MessageSummary).</summary>
+/// <summary>The summary shown in lists; the same model events carry as <c>message.created</c> data.</summary>
 public record MessageSummaryDto
 {
     public string Id { get; init; } = "";

@@ -8,6 +8,7 @@ using Microsoft.Identity.Web.Internal;
 using Microsoft.Identity.Web.TokenCacheProviders.Distributed;
 using Microsoft.Identity.Web.TokenCacheProviders.InMemory;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -82,7 +83,7 @@ public static class ImapOAuthExtensions
             services.AddStackExchangeRedisCache(_ => { });
             services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((o, sp) =>
             {
-                o.InstanceName = "mg:msal:";
+                o.InstanceName = RedisKeys.Name("msal:");
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>());
             });
             services.AddDistributedTokenCaches();

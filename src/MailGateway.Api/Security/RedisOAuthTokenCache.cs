@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Security;
 
@@ -18,8 +19,8 @@ internal sealed class RedisOAuthTokenCache(
     private readonly IDataProtector _protector = dataProtection.CreateProtector("MailGateway.Security.ImapOAuthTokenCache.v1");
     private readonly LocalLocks _local = new();
 
-    private static RedisKey TokenKey(string accountId) => $"mg:oauth:token:{accountId}";
-    private static RedisKey LockKey(string accountId) => $"mg:oauth:lock:{accountId}";
+    private static RedisKey TokenKey(string accountId) => RedisKeys.Of("oauth:token", accountId);
+    private static RedisKey LockKey(string accountId) => RedisKeys.Of("oauth:lock", accountId);
 
     public async ValueTask<CachedAccessToken?> GetAsync(string accountId, CancellationToken cancellationToken)
     {
@@ -79,18 +80,13 @@ internal sealed class RedisOAuthTokenCache(
         var local = await _local.AcquireAsync(accountId, cancellationToken).ConfigureAwait(false);
         var db = redis.GetDatabase();
         var owner = (RedisValue)Guid.NewGuid().ToString("N");
-        var deadline = time.GetUtcNow() + LockWait;
         try
         {
-            while (!await db.LockTakeAsync(LockKey(accountId), owner, LockLease).WaitAsync(cancellationToken).ConfigureAwait(false))
+            if (!await db.TakeAsync(LockKey(accountId), owner, LockLease, LockWait, time, cancellationToken).ConfigureAwait(false))
             {
-                if (time.GetUtcNow() > deadline)
-                {
-                    // The holder died or hangs; its lease expires anyway. Proceed rather than fail the login.
-                    SecurityLog.RefreshLockTimeout(logger, accountId);
-                    return local;
-                }
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+                // The holder died or hangs; its lease expires anyway. Proceed rather than fail the login.
+                SecurityLog.RefreshLockTimeout(logger, accountId);
+                return local;
             }
         }
         catch (RedisException ex)
@@ -106,7 +102,7 @@ internal sealed class RedisOAuthTokenCache(
         return new LocalLocks.Releaser(() =>
         {
             // Fire and forget: the lease expires by itself if this fails.
-            _ = db.LockReleaseAsync(LockKey(accountId), owner, CommandFlags.FireAndForget);
+            _ = db.ReleaseAsync(LockKey(accountId), owner, CommandFlags.FireAndForget);
             local.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
     }

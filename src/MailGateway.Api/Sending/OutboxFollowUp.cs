@@ -2,6 +2,7 @@ using System.Text.Json;
 using MailGateway.Api.Events;
 using MailGateway.Api.Shared;
 using MailGateway.Imap;
+using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Sending;
 
@@ -14,6 +15,7 @@ internal sealed class OutboxFollowUp(
     IImapSessionPool pool,
     IMailEventPublisher events,
     SendingMetrics metrics,
+    IOptions<SendingOptions> options,
     TimeProvider time,
     ILogger<OutboxFollowUp> logger)
 {
@@ -40,7 +42,11 @@ internal sealed class OutboxFollowUp(
                 return;
             }
         }
-        if (!await outbox.ReleaseAsync(claim, submission with { UpdatedAt = time.GetUtcNow() }, null, CancellationToken.None).ConfigureAwait(false))
+        // Recipients the server answered 4xx at RCPT are retried (alone) on the retry schedule.
+        var now = time.GetUtcNow();
+        DateTimeOffset? retryAt = submission.Recipients.Any(r => r.State == "pending")
+            ? now + options.Value.RetryDelay(Math.Max(1, submission.Attempts)) : null;
+        if (!await outbox.ReleaseAsync(claim, submission with { FollowedUp = true, NextAttemptAt = retryAt, UpdatedAt = now }, retryAt, CancellationToken.None).ConfigureAwait(false))
             SendingLog.LeaseLost(logger, submission.Id);
         metrics.Submission("sent");
     }

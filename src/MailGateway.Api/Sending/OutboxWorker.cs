@@ -51,7 +51,7 @@ internal sealed partial class OutboxWorker(
     internal async Task ProcessAsync(OutboxClaim claim, CancellationToken cancellationToken)
     {
         var submission = claim.Submission;
-        if (submission.Accepted)
+        if (submission.Accepted && !submission.FollowedUp)
         {
             SendingLog.ResumedAfterAccept(logger, submission.Id);
             await followUp.RunAsync(claim, submission, cancellationToken).ConfigureAwait(false);
@@ -77,6 +77,11 @@ internal sealed partial class OutboxWorker(
 
         submission = submission with { Attempts = submission.Attempts + 1, UpdatedAt = time.GetUtcNow() };
         var pending = submission.Recipients.Where(r => r.State == "pending").Select(r => r.Address).ToList();
+        if (pending.Count == 0)
+        {
+            await outbox.ReleaseAsync(claim, submission with { NextAttemptAt = null }, null, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
         SmtpSendResult result;
         try
         {
@@ -110,6 +115,18 @@ internal sealed partial class OutboxWorker(
             };
             metrics.Attempt("deferred", reply.Code == 0 ? "none" : $"{reply.Code / 100}xx");
             await DeferAsync(claim, submission, reply, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (submission.Accepted)
+        {
+            // A retry for recipients refused with 4xx: the others already have it, and the follow-up is done.
+            metrics.Attempt("accepted", result.Reply.Class);
+            await ReleaseRemainingAsync(claim, submission with
+            {
+                LastReply = new SubmissionReply(result.Reply.Code, result.Reply.Text),
+                Recipients = Merge(submission.Recipients, result.Recipients),
+            }, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MailGateway.Api.Hosting;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Sending;
 
 /// <summary>The durable outbox shared by every instance (layout and scripts in RedisOutboxStore.Scripts.cs).</summary>
 internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis) : IOutboxStore
 {
-    private const string Prefix = RedisExtensions.KeyPrefix + "{outbox}:";
+    private static readonly string Prefix = RedisKeys.GroupPrefix("outbox");
     private static readonly RedisKey Due = Prefix + "due";
     private static readonly RedisKey Processing = Prefix + "processing";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using MailGateway.Api.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Sending;
 
@@ -40,7 +40,7 @@ internal sealed class SendBudget(IOptions<SendingOptions> options, TimeProvider 
     {
         if (_redis is null)
             return _memory.AddOrUpdate(key, by, (_, v) => v + by);
-        var redisKey = (RedisKey)(RedisExtensions.KeyPrefix + "sendbudget:" + key);
+        var redisKey = RedisKeys.Of("sendbudget", key);
         var db = _redis.GetDatabase();
         var value = await db.StringIncrementAsync(redisKey, by).ConfigureAwait(false);
         if (by > 0 && value == by)

@@ -24,7 +24,7 @@ public sealed record SendMessageRequest(
 /// <summary>202 answer of a send.</summary>
 public sealed record SubmissionAcceptedDto(string Id, string State);
 
-/// <summary>A submission as the API shows it (DESIGN §9).</summary>
+/// <summary>A submission as the API shows it.</summary>
 public sealed record SubmissionDto(
     string Id,
     string AccountId,

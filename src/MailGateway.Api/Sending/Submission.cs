@@ -1,6 +1,6 @@
 namespace MailGateway.Api.Sending;
 
-/// <summary>Submission states (DESIGN §9).</summary>
+/// <summary>Submission states (README, "Sending").</summary>
 public static class SubmissionStates
 {
     public const string Queued = "queued";
@@ -41,6 +41,9 @@ public sealed record Submission
     public string? ReplyToMessageId { get; init; }
     /// <summary>True from the moment the server accepted DATA: never transmitted again after that.</summary>
     public bool Accepted { get; init; }
+    /// <summary>The steps after the 250 (Sent copy, \Answered, event) are done; what is left is retrying recipients the server
+    /// answered 4xx at RCPT (only those are transmitted again).</summary>
+    public bool FollowedUp { get; init; }
     /// <summary>Steps after the 250 (Sent copy, \Answered, event) that failed so far.</summary>
     public int FollowUpAttempts { get; init; }
     public long Size { get; init; }

@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace MailGateway.Api.Shared;
 
 /// <summary>Who is calling: the owner key of their accounts, and what they may do.</summary>
-/// <param name="OwnerId">tid+oid when present, else iss+sub (DESIGN §2).</param>
+/// <param name="OwnerId">tid+oid when present, else iss+sub.</param>
 public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> Permissions, bool IsApp)
 {
     public const string AdminRole = "MailGateway.Admin";
@@ -32,7 +32,7 @@ public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> P
     }
 }
 
-/// <summary>The permission names of DESIGN §2.</summary>
+/// <summary>The permission names (scopes or app roles) the API checks; SECURITY.md lists them.</summary>
 public static class Permissions
 {
     public const string MailRead = "Mail.Read";

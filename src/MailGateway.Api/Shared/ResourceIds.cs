@@ -7,7 +7,7 @@ using MailGateway.Imap;
 namespace MailGateway.Api.Shared;
 
 /// <summary>
-/// Opaque base64url ids (DESIGN §3): a mailbox id encodes its path; a message id encodes mailbox,
+/// Opaque base64url ids: a mailbox id encodes its path; a message id encodes mailbox,
 /// UIDVALIDITY and UID, so an id that outlived a UIDVALIDITY change is recognisably stale.
 /// </summary>
 public static class ResourceIds

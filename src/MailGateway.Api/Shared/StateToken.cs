@@ -7,7 +7,7 @@ using MailGateway.Imap;
 namespace MailGateway.Api.Shared;
 
 /// <summary>
-/// The opaque <c>state</c> of a mailbox (DESIGN §3): UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ, bound to the
+/// The opaque <c>state</c> of a mailbox: UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ, bound to the
 /// mailbox path so a token of one mailbox is refused for another (400 <c>invalid_state</c>).
 /// </summary>
 public static class StateToken

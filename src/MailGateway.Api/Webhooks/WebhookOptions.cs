@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace MailGateway.Api.Webhooks;
 
-/// <summary>Settings of section <c>Webhooks</c> (DESIGN §5).</summary>
+/// <summary>Settings of section <c>Webhooks</c>.</summary>
 public sealed class WebhookOptions
 {
     public const string Section = "Webhooks";

@@ -44,6 +44,28 @@ internal sealed class MailboxView(uint uidValidity)
         }
     }
 
+    /// <summary>
+    /// Applies the watcher's delta <paramref name="from"/> → <paramref name="to"/> (every arrival, flag change and
+    /// expunge in between, flags merged separately) when the installed state lies within that range: the result then
+    /// holds every change up to <paramref name="to"/>. False (nothing changed) when it does not.
+    /// </summary>
+    public bool Advance(MailboxState from, MailboxState to, IEnumerable<uint> added, IReadOnlySet<uint> removed)
+    {
+        lock (_lock)
+        {
+            if (_uids is null || _state.UidValidity != to.UidValidity || from.UidValidity != to.UidValidity) return false;
+            if (_state.HighestModSeq < from.HighestModSeq || _state.UidNext < from.UidNext) return false;
+            if (_state.HighestModSeq > to.HighestModSeq || _state.UidNext > to.UidNext) return false;
+            var members = new SortedSet<uint>(_uids);
+            members.UnionWith(added);
+            members.ExceptWith(removed);
+            _state = to;
+            _uids = [.. members];
+            foreach (var gone in removed) _flags.Remove(gone);
+            return true;
+        }
+    }
+
     /// <summary>Records a message's flags as seen at <paramref name="modSeq"/>; an older observation never replaces a newer one.</summary>
     public void MergeFlags(uint uid, IReadOnlyList<string> flags, ulong modSeq)
     {

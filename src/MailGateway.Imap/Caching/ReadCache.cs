@@ -17,10 +17,12 @@ public sealed class ReadCache
 
     private readonly ByteBudgetLru<ItemKey, object> _items;
     private readonly ConcurrentDictionary<ViewKey, MailboxView> _views = new();
+    private readonly ConcurrentDictionary<string, WatchFeed> _feeds = new(StringComparer.Ordinal);
     private readonly ReadCacheOptions _options;
     private readonly Counter<long> _lookups;
     private long _hits;
     private long _misses;
+    private long _watchedHits;
 
     public ReadCache(IOptions<ReadCacheOptions> options, IMeterFactory meterFactory)
     {
@@ -38,6 +40,7 @@ public sealed class ReadCache
 
     public bool Enabled => _options.Enabled;
     public int MaxBodyBytes => _options.MaxBodyBytes;
+    internal TimeSpan WatchMaxSilence => _options.WatchMaxSilence;
     public long Bytes => _items.Bytes;
     public long Hits => Interlocked.Read(ref _hits);
     public long Misses => Interlocked.Read(ref _misses);
@@ -54,6 +57,27 @@ public sealed class ReadCache
     }
 
     internal bool HasView(string scope, string mailbox) => _views.ContainsKey(new ViewKey(scope, mailbox));
+
+    internal MailboxView? TryGetView(string scope, string mailbox) => _views.GetValueOrDefault(new ViewKey(scope, mailbox));
+
+    /// <summary>Separates cache entries of accounts, and of one account pointed at another server.</summary>
+    internal static string ScopeOf(ImapAccount account) => $"{account.Id}|{account.Host}:{account.Port}|{account.Username}";
+
+    /// <summary>The watch feed of an account, when watched views are trusted (<see cref="ReadCacheOptions.TrustWatch"/>).</summary>
+    internal WatchFeed? FeedFor(string scope) => _options is { Enabled: true, TrustWatch: true } ? _feeds.GetOrAdd(scope, _ => new WatchFeed()) : null;
+
+    /// <summary>The state up to which the account's watch keeps <paramref name="mailbox"/>'s view current, if it does now.</summary>
+    internal bool TryGetLiveState(string scope, string mailbox, out MailboxState state)
+    {
+        state = default;
+        return _options.TrustWatch && _feeds.TryGetValue(scope, out var feed) && feed.TryGetLive(mailbox, _options.WatchMaxSilence, out state);
+    }
+
+    /// <summary>Counts a page or body answered with no IMAP command, from a view the watch vouched for.</summary>
+    internal void WatchedHit() => Interlocked.Increment(ref _watchedHits);
+
+    /// <summary>Pages and bodies answered from a watched view with no IMAP command, since start.</summary>
+    public long WatchedHits => Interlocked.Read(ref _watchedHits);
 
     internal bool TryGetSummary(string scope, string mailbox, uint uidValidity, uint uid, out MessageSummary summary) =>
         TryGet(new ItemKey(scope, mailbox, uidValidity, uid, ItemKind.Summary), "summary", out summary);

@@ -13,4 +13,15 @@ public sealed class ReadCacheOptions
     public int MaxBodyBytes { get; set; } = 512 * 1024;
     /// <summary>How many mailbox views (UID list + flags of one mailbox) are kept; least recently used go first.</summary>
     public int MaxMailboxViews { get; set; } = 10_000;
+    /// <summary>
+    /// Serve pages and cached bodies of a watched mailbox (NOTIFY + QRESYNC watch on this instance) from memory with no
+    /// IMAP command while the watch vouches for it. Off by default: a server announces another client's change a
+    /// little after committing it (Dovecot waits 0.5 s on purpose), and in that window a read answered from the
+    /// watched view is that much older than what the other client saw; with this off every read proves freshness
+    /// with one command (STATUS) and is never older.
+    /// </summary>
+    public bool TrustWatch { get; set; }
+    /// <summary>With <see cref="TrustWatch"/>: the watch must have heard from the server within this long (the watcher
+    /// renews IDLE at half this period), else reads prove freshness with a command again.</summary>
+    public TimeSpan WatchMaxSilence { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -19,8 +19,7 @@ internal sealed partial class ImapSession
 {
     private ReadCache? Cache => _pool.Cache is { Enabled: true } cache ? cache : null;
 
-    /// <summary>Separates cache entries of accounts and of one account pointed at another server.</summary>
-    private string CacheScope => $"{_account.Id}|{_account.Host}:{_account.Port}|{_account.Username}";
+    private string CacheScope => ReadCache.ScopeOf(_account);
 
     /// <returns>The page, or null when the cache cannot serve this request (then the uncached path runs).</returns>
     private async Task<MessagePage?> CachedPageAsync(ImapClient client, string mailbox, MessageQuery query, int limit, CancellationToken cancellationToken)
@@ -36,10 +35,7 @@ internal sealed partial class ImapSession
         var uids = view.UidsAt(state) ?? await RefreshViewAsync(mailbox, view, state, cancellationToken).ConfigureAwait(false);
         if (uids is null) return null;
 
-        var below = query.BeforeUid is not { } before ? uids.Length : LowerBound(uids, before);
-        var first = Math.Max(0, below - limit);
-        var wanted = new uint[below - first];
-        for (var i = 0; i < wanted.Length; i++) wanted[i] = uids[below - 1 - i];
+        var (first, wanted) = Slice(uids, query, limit);
         var summaries = await CachedSummariesAsync(client, cache, view, mailbox, state.UidValidity, wanted, cancellationToken).ConfigureAwait(false);
         if (summaries is null) return null;
         var next = first > 0 && summaries.Count > 0 ? summaries[^1].Uid : (uint?)null;
@@ -108,6 +104,16 @@ internal sealed partial class ImapSession
         }
         // A message expunged after the view was proven simply drops out of this page.
         return [.. result.OfType<MessageSummary>()];
+    }
+
+    /// <summary>The page's UIDs, newest first, and how many older ones remain below it.</summary>
+    private static (int First, uint[] Wanted) Slice(uint[] uids, MessageQuery query, int limit)
+    {
+        var below = query.BeforeUid is not { } before ? uids.Length : LowerBound(uids, before);
+        var first = Math.Max(0, below - limit);
+        var wanted = new uint[below - first];
+        for (var i = 0; i < wanted.Length; i++) wanted[i] = uids[below - 1 - i];
+        return (first, wanted);
     }
 
     /// <summary>Index of the first UID ≥ <paramref name="uid"/> in the ascending array.</summary>

@@ -15,6 +15,7 @@ internal sealed partial class ImapSession
     private async Task<MessageDetail?> CachedMessageAsync(MessageRef message, bool sanitizeHtml, CancellationToken cancellationToken)
     {
         if (Cache is not { } cache || !cache.TryGetBody(CacheScope, message, sanitizeHtml, out var detail)) return null;
+        if (WatchedFlags(message) is { } watched) return detail with { Summary = detail.Summary with { Flags = watched.Flags, ModSeq = watched.ModSeq } };
         var connection = await BindAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
         int epoch;
         lock (_accountPool.Lock) epoch = _accountPool.MailboxEpoch;

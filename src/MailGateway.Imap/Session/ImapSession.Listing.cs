@@ -11,6 +11,7 @@ internal sealed partial class ImapSession
     {
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, 200);
+        if (WatchedPage(mailbox, query, limit) is { } watched) return watched;
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         if (await CachedPageAsync(client, mailbox, query, limit, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
         // The state is taken first: a change racing with the page is then reported again by /changes, never lost.

@@ -57,9 +57,12 @@ internal sealed partial class ImapSession
             if (folder.Attributes.HasFlag(FolderAttributes.Inbox) || string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase))
                 throw new ImapOperationException("INBOX cannot be renamed.");
             MailboxPaths.Validate(newPath);
+            var separator = Separator(client, folder);
+            // MailKit refuses a move into the folder's own subtree with an InvalidOperationException (a 500): refuse it first.
+            if (newPath.StartsWith(path + separator, StringComparison.Ordinal))
+                throw new ImapOperationException("A mailbox cannot be moved inside itself.");
             if (await TryGetFolderAsync(newPath, cancellationToken).ConfigureAwait(false) is not null)
                 throw new MailboxAlreadyExistsException(newPath);
-            var separator = Separator(client, folder);
             var cut = newPath.LastIndexOf(separator);
             var parent = cut < 0
                 ? client.GetFolder(client.PersonalNamespaces[0])

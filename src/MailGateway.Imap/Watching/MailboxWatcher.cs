@@ -14,7 +14,8 @@ internal sealed class MailboxWatcher(
     IWatchConnector connector,
     IOptions<MailboxWatcherOptions> options,
     TimeProvider time,
-    ILogger<MailboxWatcher> logger) : IMailboxWatcher
+    ILogger<MailboxWatcher> logger,
+    Caching.ReadCache? cache = null) : IMailboxWatcher
 {
     public async IAsyncEnumerable<MailboxChange> WatchAsync(
         ImapAccount account,
@@ -44,6 +45,7 @@ internal sealed class MailboxWatcher(
         var o = options.Value;
         var backoff = new WatchBackoff(o.ReconnectMin, o.ReconnectMax);
         var failures = 0;
+        var views = Caching.WatchedViews.For(cache, account);
         var up = true; // report the first failure, then one per outage
         try
         {
@@ -55,7 +57,7 @@ internal sealed class MailboxWatcher(
                 try
                 {
                     client = await connector.ConnectAsync(account, cancellationToken).ConfigureAwait(false);
-                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectAsync(account, ct));
+                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectAsync(account, ct), views);
                     await session.RunAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -88,6 +90,7 @@ internal sealed class MailboxWatcher(
                 }
                 finally
                 {
+                    views?.Feed.Reset();
                     client?.Dispose();
                 }
                 await Task.Delay(retryIn, time, cancellationToken).ConfigureAwait(false);

@@ -5,48 +5,55 @@ namespace MailGateway.Imap;
 
 internal sealed partial class WatchSession
 {
-    private const int FetchAttempts = 3;
+    /// <summary>What one sync fetched: flag changes (UIDs below the old UIDNEXT), arrivals (at or above it), and the
+    /// HIGHESTMODSEQ the server announced for the selected mailbox, if any, covered by that fetch.</summary>
+    private readonly record struct Delta(IList<IMessageSummary> Changed, IList<IMessageSummary> New, ulong ServerModSeq = 0);
 
-    /// <summary>
-    /// The new messages from <paramref name="fromUid"/> on, in UID order, each once and complete. A FETCH answer may
-    /// carry a message without the items asked for (Dovecot under load while another session renames the maildir file,
-    /// or an unsolicited FETCH merged in): announcing that as an empty summary would spend the message's deterministic
-    /// event id, so the real one could never follow. Such messages are fetched again; what is still incomplete after
-    /// <see cref="FetchAttempts"/> is left out, together with everything after it (<c>StoppedAt</c>: the checkpoint stays there), and the next
-    /// sync tries again.
-    /// </summary>
-    private async Task<(List<IMessageSummary> Messages, uint? StoppedAt)> FetchAddedAsync(IMailFolder folder, uint uidValidity, uint fromUid, CancellationToken cancellationToken)
+    /// <summary>The selected mailbox can be caught up in place: CONDSTORE + QRESYNC (expunges come as VANISHED by UID),
+    /// a known HIGHESTMODSEQ to fetch from, and the UIDVALIDITY the checkpoint was taken under.</summary>
+    private bool CanSyncSelected(IMailFolder folder, MailboxState known) =>
+        folder.IsOpen && _condStore && known.HighestModSeq > 0 && folder.UidValidity == known.UidValidity &&
+        folder.Supports(FolderFeature.QuickResync);
+
+    /// <summary>One <c>UID FETCH 1:4294967294 (summary items) (CHANGEDSINCE m VANISHED)</c> on the selected mailbox:
+    /// arrivals and flag changes since m come back as FETCH, expunges as VANISHED (EARLIER) (then the caller takes the
+    /// STATUS path instead). The explicit upper bound
+    /// instead of <c>*</c>: Cyrus reads <c>*</c> as the highest UID still present and would leave out an expunged newest
+    /// message. A flag change costs its summary items too, still one round trip instead of four.</summary>
+    private async Task<Delta> FetchSelectedAsync(IMailFolder folder, MailboxState known, CancellationToken cancellationToken)
     {
         var request = SummaryFetch.Request(client.Capabilities);
-        var range = new UniqueIdRange(uidValidity, Math.Max(fromUid, 1), uint.MaxValue);
-        var byUid = new SortedDictionary<uint, IMessageSummary>();
-        Merge(byUid, await folder.FetchAsync(range, request, cancellationToken).ConfigureAwait(false), fromUid);
-        for (var attempt = 1; ; attempt++)
-        {
-            var missing = byUid.Values.Where(m => !IsComplete(m)).Select(m => m.UniqueId).ToList();
-            if (missing.Count == 0) return ([.. byUid.Values], null);
-            WatchLog.FetchIncomplete(logger, account.Id, folder.FullName, missing.Count, attempt);
-            if (attempt == FetchAttempts)
-            {
-                var first = missing.Min(u => u.Id);
-                _dirty.Add(folder.FullName);
-                return ([.. byUid.Values.TakeWhile(m => m.UniqueId.Id < first)], first);
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken).ConfigureAwait(false);
-            Merge(byUid, await folder.FetchAsync(missing, request, cancellationToken).ConfigureAwait(false), fromUid);
-        }
+        request.ChangedSince = known.HighestModSeq;
+        var fetched = await folder.FetchAsync(new UniqueIdRange(known.UidValidity, 1, uint.MaxValue - 1), request, cancellationToken).ConfigureAwait(false);
+        DrainSignals();
+        // The selected mailbox's HIGHESTMODSEQ as the server last announced it: every change up to it was answered above.
+        var serverModSeq = folder.UidValidity == known.UidValidity ? folder.HighestModSeq : 0;
+        return new Delta(fetched, fetched, serverModSeq);
     }
 
-    /// <summary>Keeps, per UID, a complete answer over an incomplete one.</summary>
-    private static void Merge(SortedDictionary<uint, IMessageSummary> byUid, IEnumerable<IMessageSummary> fetched, uint fromUid)
+    /// <summary>The general path, after STATUS (or LIST-STATUS) gave <paramref name="now"/>: flag changes and
+    /// expunges since the known HIGHESTMODSEQ, then the arrivals since the known UIDNEXT.</summary>
+    private async Task<Delta> FetchDeltaAsync(IMailFolder folder, MailboxState known, MailboxState now, bool needFlags, bool needNew, CancellationToken cancellationToken)
     {
-        foreach (var m in fetched)
+        IList<IMessageSummary> changed = [];
+        if (needFlags)
         {
-            if (!m.UniqueId.IsValid || m.UniqueId.Id < fromUid) continue;
-            if (!byUid.TryGetValue(m.UniqueId.Id, out var known) || (!IsComplete(known) && IsComplete(m))) byUid[m.UniqueId.Id] = m;
+            var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq)
+            {
+                ChangedSince = known.HighestModSeq,
+            };
+            // With QRESYNC enabled this is UID FETCH 1:<UIDNEXT-1> (...) (CHANGEDSINCE n VANISHED): expunges arrive as
+            // MessagesVanished. Never 1:*: Cyrus reads * as the highest UID still present, so an expunged newest
+            // message would be left out of VANISHED (EARLIER) and its message.deleted lost.
+            changed = await folder.FetchAsync(KnownRange(now.UidValidity, Math.Max(now.UidNext, known.UidNext)), request, cancellationToken).ConfigureAwait(false);
+            DrainSignals();
         }
+        IList<IMessageSummary> added = [];
+        if (needNew)
+        {
+            var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
+            added = await folder.FetchAsync(range, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false);
+        }
+        return new Delta(changed, added);
     }
-
-    /// <summary>The header fields and INTERNALDATE were asked for every message; a server always has both.</summary>
-    private static bool IsComplete(IMessageSummary m) => m.Headers is not null && m.InternalDate is not null;
 }

@@ -1,3 +1,4 @@
+using MailGateway.Imap.Pooling;
 using MailGateway.Imap.Mime;
 using MailKit;
 using MailKit.Net.Imap;
@@ -98,6 +99,18 @@ internal sealed partial class WatchSession
             _listDirty = true;
             return;
         }
+        if (listed is null && !_pendingVanished.ContainsKey(path) && CanSyncSelected(folder, known))
+        {
+            // The mailbox IDLE runs on: an EXISTS or FETCH there is caught up with one UID FETCH, not
+            // UNSELECT + STATUS + EXAMINE + FETCH. Expunges take the STATUS path below: VANISHED carries no
+            // mod-sequence, so only STATUS moves the checkpoint past them (else the next sync reports them again).
+            var selected = await FetchSelectedAsync(folder, known, cancellationToken).ConfigureAwait(false);
+            if (!_pendingVanished.ContainsKey(path))
+            {
+                await ReportAsync(path, folder, known, known, selected, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
         MailboxState now;
         if (listed is { } l) now = l;
         else
@@ -128,49 +141,42 @@ internal sealed partial class WatchSession
         }
 
         if (!folder.IsOpen) await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        var delta = await FetchDeltaAsync(folder, known, now, needFlags, needNew, cancellationToken).ConfigureAwait(false);
+        await ReportAsync(path, folder, known, now, delta, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Emits the flag changes, arrivals and expunges of one sync, then the checkpoint.</summary>
+    private async Task ReportAsync(string path, IMailFolder folder, MailboxState known, MailboxState now, Delta delta, CancellationToken cancellationToken)
+    {
         var maxModSeq = now.HighestModSeq;
         var nextUid = Math.Max(now.UidNext, known.UidNext);
-        int flagCount = 0, addedCount = 0, vanishedCount = 0;
-
-        if (needFlags)
+        IReadOnlySet<uint> removed = new HashSet<uint>();
+        var flagChanges = new List<Caching.FlagChange>();
+        foreach (var c in delta.Changed.Where(c => c.UniqueId.IsValid && c.UniqueId.Id < known.UidNext).OrderBy(c => c.UniqueId.Id))
         {
-            var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq)
-            {
-                ChangedSince = known.HighestModSeq,
-            };
-            // With QRESYNC enabled this is UID FETCH 1:<UIDNEXT-1> (...) (CHANGEDSINCE n VANISHED): expunges arrive as
-            // MessagesVanished. Never 1:*: Cyrus reads * as the highest UID still present, so an expunged newest
-            // message would be left out of VANISHED (EARLIER) and its message.deleted lost.
-            var changed = await folder.FetchAsync(KnownRange(now.UidValidity, Math.Max(now.UidNext, known.UidNext)), request, cancellationToken).ConfigureAwait(false);
-            foreach (var c in changed.Where(c => c.UniqueId.IsValid && c.UniqueId.Id < known.UidNext).OrderBy(c => c.UniqueId.Id))
-            {
-                var modSeq = c.ModSeq ?? now.HighestModSeq;
-                maxModSeq = Math.Max(maxModSeq, modSeq);
-                flagCount++;
-                await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id,
-                    SummaryMapper.Flags(c.Flags, c.Keywords), modSeq), cancellationToken).ConfigureAwait(false);
-            }
-            DrainSignals();
+            var modSeq = c.ModSeq ?? now.HighestModSeq;
+            maxModSeq = Math.Max(maxModSeq, modSeq);
+            var flags = SummaryMapper.Flags(c.Flags, c.Keywords);
+            flagChanges.Add(new(c.UniqueId.Id, flags, modSeq));
+            await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id, flags, modSeq), cancellationToken).ConfigureAwait(false);
         }
 
-        if (needNew)
+        var (fetched, stoppedAt) = await CompleteArrivalsAsync(folder, now.UidValidity, known.UidNext, delta.New, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<MessageSummary> added = [];
+        if (fetched.Count > 0)
         {
-            var (fetched, stoppedAt) = await FetchAddedAsync(folder, now.UidValidity, known.UidNext, cancellationToken).ConfigureAwait(false);
-            if (stoppedAt is { } stop) nextUid = stop;
             var previews = await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
-            var added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
+            added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id))).ToList();
             foreach (var chunk in added.Chunk(AddedBatchSize))
                 await EmitAsync(new MailboxChange.MessagesAdded(path, now.UidValidity, chunk), cancellationToken).ConfigureAwait(false);
-            addedCount = added.Count;
-            if (added.Count > 0)
-            {
-                if (stoppedAt is null) nextUid = Math.Max(nextUid, added[^1].Uid + 1);
-                maxModSeq = Math.Max(maxModSeq, added.Max(a => a.ModSeq));
-            }
+            nextUid = Math.Max(nextUid, added[^1].Uid + 1);
+            maxModSeq = Math.Max(maxModSeq, added.Max(a => a.ModSeq));
         }
 
+        var vanishedCount = 0;
         if (_pendingVanished.Remove(path, out var vanished))
         {
+            removed = vanished;
             // Only what was announced before can vanish for a client: UIDs at or above the old UIDNEXT never were.
             var gone = vanished.Where(u => u < known.UidNext).Order().ToList();
             vanishedCount = gone.Count;
@@ -179,10 +185,14 @@ internal sealed partial class WatchSession
         }
 
         Seen(folder);
-        var synced = new MailboxState(now.UidValidity, nextUid, maxModSeq);
+        // Stopped before an arrival that could not be fetched whole: neither UIDNEXT nor HIGHESTMODSEQ may pass it.
+        var synced = stoppedAt is { } stop
+            ? new MailboxState(now.UidValidity, stop, known.HighestModSeq)
+            : new MailboxState(now.UidValidity, nextUid, Math.Max(maxModSeq, delta.ServerModSeq));
         state[path] = synced;
+        _views?.Apply(path, known, synced, added, flagChanges, removed);
         await EmitAsync(new MailboxChange.Synced(path, synced), cancellationToken).ConfigureAwait(false);
-        WatchLog.MailboxSynced(logger, account.Id, path, addedCount, flagCount, vanishedCount);
+        WatchLog.MailboxSynced(logger, account.Id, path, added.Count, flagChanges.Count, vanishedCount);
     }
 
     /// <summary>IDLE on INBOX until a signal arrives, <paramref name="maxWait"/> passes or IDLE must be renewed.
@@ -200,8 +210,11 @@ internal sealed partial class WatchSession
         {
             if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
             {
-                using var done = new CancellationTokenSource(maxWait < options.IdleRestart ? maxWait : options.IdleRestart, time);
+                // A watch that vouches for cached views must be heard from regularly (see ReadCacheOptions.WatchMaxSilence).
+                var restart = _views is { } v && v.RenewEvery < options.IdleRestart ? v.RenewEvery : options.IdleRestart;
+                using var done = new CancellationTokenSource(maxWait < restart ? maxWait : restart, time);
                 using var stop = cancellationToken.Register(done.Cancel);
+                using var waiting = StreamTimeouts.SuspendReadTimeout(client); // IDLE waits for the server on purpose
                 var idle = client.IdleAsync(done.Token, cancellationToken);
                 if (await Task.WhenAny(idle, signal).ConfigureAwait(false) == signal) await done.CancelAsync().ConfigureAwait(false);
                 await idle.ConfigureAwait(false);

@@ -18,7 +18,8 @@ internal sealed partial class WatchSession(
     ChannelWriter<MailboxChange> output,
     TimeProvider time,
     ILogger logger,
-    Func<CancellationToken, Task<ImapClient>>? connectExtra = null)
+    Func<CancellationToken, Task<ImapClient>>? connectExtra = null,
+    Caching.WatchedViews? views = null)
 {
     private enum SignalKind { Mailbox, Changed, Vanished, List }
 
@@ -35,6 +36,9 @@ internal sealed partial class WatchSession(
     private bool _notify;
     private bool _condStore;
     private long _signalTimestamp;
+    /// <summary>Set when this watch keeps cached views current (NOTIFY + CONDSTORE + QRESYNC only: then every change
+    /// to every mailbox is announced, with expunges by UID).</summary>
+    private Caching.WatchedViews? _views;
 
     /// <summary>True once the catch-up sync after login succeeded: only then does the watcher count the connection as up
     /// (a failure between login and this point keeps backing off instead of reconnecting at once).</summary>
@@ -58,6 +62,7 @@ internal sealed partial class WatchSession(
         }
 
         _notify = options.UseNotify && caps.HasFlag(ImapCapabilities.Notify) && await TryNotifyAsync(cancellationToken).ConfigureAwait(false);
+        _views = _notify && _condStore && client.Inbox.Supports(FolderFeature.QuickResync) ? views : null;
 
         // Catch-up: whatever changed while nobody watched (or since the last connection dropped). Connected is
         // announced after it, so an account that fails right after login is not announced as up again and again.
@@ -84,11 +89,15 @@ internal sealed partial class WatchSession(
 
     private async Task LoopAsync(TimeSpan sweepEvery, DateTimeOffset nextSweep, CancellationToken cancellationToken)
     {
+        var recheck = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             var wait = nextSweep - time.GetUtcNow();
             WatchLog.Step(logger, account.Id, "waiting " + wait);
-            if (wait > TimeSpan.Zero) await WaitForChangesAsync(wait, cancellationToken).ConfigureAwait(false);
+            // Our own commands raise notifications too: after a sync that could not vouch for the views, look again
+            // before idling (the next pass issues no command, so it can).
+            if (wait > TimeSpan.Zero && !recheck) await WaitForChangesAsync(wait, cancellationToken).ConfigureAwait(false);
+            var sequence = _views?.Feed.Sequence ?? 0;
             DrainSignals();
             WatchLog.Step(logger, account.Id, "woke: dirty " + string.Join(',', _dirty) + " list " + _listDirty);
             IReadOnlyDictionary<string, MailboxState>? listed = null;
@@ -100,6 +109,7 @@ internal sealed partial class WatchSession(
                 nextSweep = time.GetUtcNow() + sweepEvery;
             }
             await SyncDirtyAsync(listed, cancellationToken).ConfigureAwait(false);
+            recheck = _views is { } views && !_listDirty && !views.Feed.MarkCurrent(sequence, state, _dirty);
         }
     }
 
@@ -130,7 +140,12 @@ internal sealed partial class WatchSession(
         }
     }
 
-    private void Post(Signal signal) => _signals.Writer.TryWrite(signal);
+    private void Post(Signal signal)
+    {
+        // At once, on the thread that read the notification: reads stop trusting the view before the sync starts.
+        _views?.Feed.Invalidate(signal.Kind == SignalKind.List ? null : signal.Mailbox);
+        _signals.Writer.TryWrite(signal);
+    }
 
     private void Watch(IMailFolder folder)
     {

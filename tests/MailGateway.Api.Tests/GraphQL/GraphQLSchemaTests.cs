@@ -42,7 +42,7 @@ public sealed class GraphQLSchemaTests
     }
 
     [Fact]
-    public void The_schema_has_the_names_of_DESIGN_section_4()
+    public void The_schema_has_the_names_the_README_documents()
     {
         using var app = new GraphQLTestApp();
         var schema = app.Services.GetRequiredService<ISchema>();

@@ -19,12 +19,18 @@ public sealed class OutboxResumeTests
     private sealed class CountingSender : ISmtpSender
     {
         public int Sends;
+        /// <summary>Recipients answered 450 at RCPT (the others are accepted).</summary>
+        public HashSet<string> Deferred { get; } = [];
+        public List<IReadOnlyList<string>> Envelopes { get; } = [];
         public Task VerifyAsync(SmtpAccount account, CancellationToken cancellationToken = default) => Task.CompletedTask;
         public Task<SmtpSendResult> SendAsync(SmtpAccount account, SmtpEnvelope envelope, Stream message, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Sends);
+            Envelopes.Add(envelope.Recipients);
             var reply = new SmtpReply(250, "2.0.0 Ok: queued");
-            return Task.FromResult(new SmtpSendResult(reply, [.. envelope.Recipients.Select(r => new SmtpRecipientResult(r, true, reply))]));
+            var later = new SmtpReply(450, "4.2.1 try later");
+            return Task.FromResult(new SmtpSendResult(reply,
+                [.. envelope.Recipients.Select(r => Deferred.Contains(r) ? new SmtpRecipientResult(r, false, later) : new SmtpRecipientResult(r, true, reply))]));
         }
     }
 
@@ -58,19 +64,19 @@ public sealed class OutboxResumeTests
         var metrics = new SendingMetrics(new Meters());
         var events = new RecordingPublisher();
         var smtp = new CountingSender();
-        var followUp = new OutboxFollowUp(store, accounts, new FakePool(), events, metrics, TimeProvider.System, NullLogger<OutboxFollowUp>.Instance);
+        var followUp = new OutboxFollowUp(store, accounts, new FakePool(), events, metrics, Options.Create(new SendingOptions()), TimeProvider.System, NullLogger<OutboxFollowUp>.Instance);
         var worker = new OutboxWorker(store, accounts, smtp, new OutboxSignal(), followUp, metrics, Options.Create(new SendingOptions()),
             TimeProvider.System, NullLogger<OutboxWorker>.Instance);
         return (worker, smtp, events);
     }
 
-    private static async Task<Submission> AddAsync(IOutboxStore store)
+    private static async Task<Submission> AddAsync(IOutboxStore store, params string[] recipients)
     {
         var now = DateTimeOffset.UtcNow;
         var submission = new Submission
         {
             Id = Guid.NewGuid().ToString("N"), AccountId = Account.Id, OwnerId = Account.OwnerId, EnvelopeFrom = Account.Email,
-            CreatedAt = now, SaveToSent = false, Recipients = [new SubmissionRecipient("b@example.org", "pending", null)],
+            CreatedAt = now, SaveToSent = false, Recipients = [.. (recipients.Length > 0 ? recipients : ["b@example.org"]).Select(r => new SubmissionRecipient(r, "pending", null))],
         };
         await store.AddAsync(submission, "From: a@example.org\r\nTo: b@example.org\r\nSubject: x\r\n\r\nx\r\n"u8.ToArray(), now, null, TimeSpan.FromHours(1), Ct);
         return submission;
@@ -84,7 +90,10 @@ public sealed class OutboxResumeTests
         var first = await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct);
         Assert.Equal(SubmissionStates.Sending, first!.Submission.State);
         // The first instance recorded the 250 and died before anything else.
-        Assert.True(await store.CheckpointAsync(first, first.Submission with { Accepted = true, State = SubmissionStates.Sent }, Ct));
+        Assert.True(await store.CheckpointAsync(first, first.Submission with
+        {
+            Accepted = true, State = SubmissionStates.Sent, Recipients = [.. first.Submission.Recipients.Select(r => r with { State = "accepted" })],
+        }, Ct));
         Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct));
 
         var resumed = await store.ClaimAsync(DateTimeOffset.UtcNow.AddSeconds(11), TimeSpan.FromSeconds(10), Ct);
@@ -113,5 +122,35 @@ public sealed class OutboxResumeTests
         Assert.Equal(SubmissionStates.Sent, done.State);
         Assert.Equal("accepted", Assert.Single(done.Recipients).State);
         Assert.Single(events.Events);
+    }
+
+    [Fact]
+    public async Task Recipients_answered_4xx_are_retried_alone_and_the_accepted_ones_get_it_once()
+    {
+        var store = new InMemoryOutboxStore(TimeProvider.System);
+        var submission = await AddAsync(store, "b@example.org", "c@example.org");
+        var (worker, smtp, events) = Worker(store);
+        smtp.Deferred.Add("c@example.org");
+        await worker.ProcessAsync((await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct))!, Ct);
+
+        var partly = (await store.GetAsync(submission.Id, Ct))!;
+        Assert.Equal(SubmissionStates.Sent, partly.State);
+        Assert.Equal(["accepted", "pending"], partly.Recipients.Select(r => r.State));
+        Assert.Equal(450, partly.Recipients[1].Reply!.Code);
+        Assert.NotNull(partly.NextAttemptAt);
+        Assert.Single(events.Events); // message.sent once, for the accepted ones
+
+        smtp.Deferred.Clear();
+        var retry = await store.ClaimAsync(partly.NextAttemptAt!.Value.AddSeconds(1), TimeSpan.FromSeconds(10), Ct);
+        await worker.ProcessAsync(retry!, Ct);
+
+        Assert.Equal(2, smtp.Sends);
+        Assert.Equal(["c@example.org"], smtp.Envelopes[1]);
+        var done = (await store.GetAsync(submission.Id, Ct))!;
+        Assert.Equal(SubmissionStates.Sent, done.State);
+        Assert.All(done.Recipients, r => Assert.Equal("accepted", r.State));
+        Assert.Null(done.NextAttemptAt);
+        Assert.Single(events.Events);
+        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow.AddHours(5), TimeSpan.FromSeconds(10), Ct));
     }
 }

@@ -20,16 +20,18 @@ public sealed class WatchEnvFixture : IAsyncLifetime
     }
 
     /// <summary>The real watcher with the pool's real connector (TLS to the private CA, password login).</summary>
-    public ServiceProvider CreateServices(bool useNotify = true, TimeSpan? pollInterval = null)
+    public ServiceProvider CreateServices(bool useNotify = true, TimeSpan? pollInterval = null, Action<Dictionary<string, string?>>? configure = null)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Imap:AllowPrivateNetworks"] = "true",
             ["Imap:TrustedCertificateFiles:0"] = Env.CaCertificatePath,
             ["Events:UseNotify"] = useNotify ? "true" : "false",
             ["Events:PollInterval"] = (pollInterval ?? TimeSpan.FromSeconds(30)).ToString(),
             ["Events:ReconnectMin"] = "00:00:00.200",
-        }).Build();
+        };
+        configure?.Invoke(settings);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         services.AddSingleton<IImapCredentialProvider, PasswordProvider>();

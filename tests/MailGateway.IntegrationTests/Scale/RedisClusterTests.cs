@@ -8,7 +8,7 @@ using MailGateway.IntegrationTests.Webhooks;
 namespace MailGateway.IntegrationTests.Scale;
 
 /// <summary>
-/// Two gateways on a private 3-master Redis Cluster (DESIGN §7): every Redis feature of the gateway works there —
+/// Two gateways on a private 3-master Redis Cluster (docs/decisions/redis-cluster.md): every Redis feature of the gateway works there —
 /// health, the account and webhook stores (transactions, multi-key reads), the Data Protection key ring (the second
 /// instance decrypts what the first stored), sync state, demand, leases, the event stream, the SignalR backplane and
 /// the webhook queue scripts. A key layout that spans slots fails these with CROSSSLOT.

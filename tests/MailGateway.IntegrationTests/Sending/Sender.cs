@@ -79,6 +79,16 @@ public sealed record Sender(string User, string AccountId, HttpClient Client, Ma
         }
     }
 
+    /// <summary>Appends <paramref name="message"/> to this user's INBOX and answers its gateway message id.</summary>
+    public async Task<string> AppendToInboxAsync(MimeKit.MimeMessage message)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var uid = await Env.AppendAsync(User, "INBOX", message, ct);
+        using var imap = await Env.ConnectAsync(User, ct);
+        await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly, ct);
+        return MailGateway.Api.Shared.ResourceIds.Message(new MailGateway.Imap.MessageRef("INBOX", imap.Inbox.UidValidity, uid));
+    }
+
     public static object Message(string from, string to, string marker, object? extra = null) => new
     {
         from = new { address = from },

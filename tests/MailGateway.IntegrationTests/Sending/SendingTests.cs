@@ -1,6 +1,5 @@
 using System.Net;
 using MailGateway.Api.Shared;
-using MailGateway.Imap;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
@@ -63,14 +62,9 @@ public sealed class SendingTests(MailEnvFixture fixture)
         original.From.Add(MailboxAddress.Parse(MailEnvironment.EmailOf("user107")));
         original.To.Add(MailboxAddress.Parse(me.Email));
         original.References.Add("earlier@example.org");
-        var uid = await me.Env.AppendAsync("user106", "INBOX", original, Ct);
-        uint uidValidity;
-        using (var imap = await me.Env.ConnectAsync("user106", Ct))
-        {
-            await imap.Inbox.OpenAsync(FolderAccess.ReadOnly, Ct);
-            uidValidity = imap.Inbox.UidValidity;
-        }
-        var originalId = ResourceIds.Message(new MessageRef("INBOX", uidValidity, uid));
+        var originalId = await me.AppendToInboxAsync(original);
+        Assert.True(ResourceIds.TryParseMessage(originalId, out var reference));
+        var uid = reference.Uid;
 
         var id = await me.SubmitAsync(new { to = new[] { new { address = MailEnvironment.EmailOf("user107") } }, text = "Yes!", inReplyTo = originalId });
         await me.WaitForStateAsync(id, "sent");

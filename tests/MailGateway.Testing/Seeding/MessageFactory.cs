@@ -6,7 +6,7 @@ namespace MailGateway.Testing.Seeding;
 /// <summary>One message to append: the bytes, its flags and internal date.</summary>
 internal readonly record struct SeedMessage(byte[] Data, string Flags, DateTimeOffset Date);
 
-/// <summary>Builds the realistic mail mix of shared/mailenv/README.md, deterministically from a seed.</summary>
+/// <summary>Builds a realistic mail mix (sizes, charsets, attachments, threads), deterministically from a seed.</summary>
 internal sealed class MessageFactory(BodyTemplates templates, string user, int seed)
 {
     private static readonly FormatOptions Crlf = CreateFormat();

@@ -3,7 +3,7 @@ using MailGateway.Api.Events;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 
-/// <summary>One event of the pipeline, the same model SignalR clients and webhooks receive (DESIGN §4).</summary>
+/// <summary>One event of the pipeline, the same model SignalR clients and webhooks receive.</summary>
 public sealed class MailEventType : ObjectGraphType<MailEvent>
 {
     public MailEventType()

@@ -1,0 +1,59 @@
+using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
+
+namespace MailGateway.IntegrationTests.Sending;
+
+/// <summary>A recipient Postfix answers 4xx at RCPT while the others are accepted: the message is delivered once to the
+/// accepted ones, and only the deferred recipient is tried again until the server takes it.</summary>
+public sealed class SendingRetryTests(MailEnvFixture fixture)
+{
+    private static readonly TimeSpan Arrival = TimeSpan.FromSeconds(60);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_recipient_answered_4xx_is_retried_alone_and_the_accepted_ones_receive_it_once()
+    {
+        var env = await fixture.PostfixAsync();
+        var deferred = MailEnvironment.EmailOf("user154");
+        await using var app = fixture.CreateApp(o =>
+        {
+            o.Settings["Sending:RetrySchedule:0"] = "00:00:01";
+            o.Settings["Sending:PollInterval"] = "00:00:00.200";
+        });
+        var me = await Sender.RegisterAsync(fixture, "user153", app);
+        await env.DeferRecipientsAsync([deferred], Ct);
+        try
+        {
+            var marker = Guid.NewGuid().ToString("N");
+            var id = await me.SubmitAsync(new
+            {
+                to = new[] { new { address = MailEnvironment.EmailOf("user155") }, new { address = deferred } },
+                subject = $"partly {marker}",
+                text = "one now, one later",
+            });
+            var partly = await me.WaitForStateAsync(id, "sent", also: s => s.GetProperty("attempts").GetInt32() >= 3);
+            var recipients = partly.GetProperty("recipients");
+            Assert.Equal("accepted", recipients[0].GetProperty("state").GetString());
+            Assert.Equal("pending", recipients[1].GetProperty("state").GetString());
+            Assert.Equal(450, recipients[1].GetProperty("reply").GetProperty("code").GetInt32());
+            await AssertOneCopyAsync(env, "user155", "INBOX", marker);
+
+            await env.DeferRecipientsAsync([], Ct);
+            var done = await me.WaitForStateAsync(id, "sent", also: s => s.GetProperty("recipients")[1].GetProperty("state").GetString() == "accepted");
+            await AssertOneCopyAsync(env, "user154", "INBOX", marker);
+            await AssertOneCopyAsync(env, "user155", "INBOX", marker);
+            await AssertOneCopyAsync(env, "user153", "Sent", marker);
+            Assert.False(done.TryGetProperty("nextAttemptAt", out var next) && next.ValueKind != System.Text.Json.JsonValueKind.Null);
+        }
+        finally
+        {
+            await env.DeferRecipientsAsync([], CancellationToken.None);
+        }
+    }
+
+    private static async Task AssertOneCopyAsync(MailEnvironment env, string user, string mailbox, string marker)
+    {
+        var found = await env.WaitForMessageAsync(user, mailbox, "Subject", marker, Arrival, Ct);
+        Assert.True(found.Count == 1, $"{user} {mailbox}: {found.Count} copies; Postfix log:\n{string.Join('\n', env.ReadPostfixLogLines().TakeLast(60))}");
+    }
+}
