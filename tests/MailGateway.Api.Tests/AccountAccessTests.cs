@@ -25,7 +25,7 @@ public class AccountAccessTests
     {
         var account = new Account
         {
-            Id = AccountsApi.NewId(), OwnerId = owner, DisplayName = "d", Email = "e@x.test", Host = "h", Port = 993,
+            Id = AccountService.NewId(), OwnerId = owner, DisplayName = "d", Email = "e@x.test", Host = "h", Port = 993,
             Security = ImapSecurity.Tls, Username = "u", CredentialStamp = "s",
         };
         await _store.SaveAsync(account, _ct);

@@ -18,7 +18,7 @@ public class CredentialProviderTests
     {
         var account = new Account
         {
-            Id = AccountsApi.NewId(), OwnerId = "o", DisplayName = "d", Email = "e@x.test", Host = "imap.x.test", Port = 993,
+            Id = AccountService.NewId(), OwnerId = "o", DisplayName = "d", Email = "e@x.test", Host = "imap.x.test", Port = 993,
             Security = ImapSecurity.Tls, Username = "u", Mechanism = mechanism, CredentialStamp = "s1",
             ProtectedSecret = _protector.Protect(secret),
         };

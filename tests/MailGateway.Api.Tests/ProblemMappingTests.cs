@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public class ProblemMappingTests
     [MemberData(nameof(Cases))]
     public void Exceptions_map_to_status_and_code(Exception exception, int status, string code)
     {
-        var mapped = ImapExceptionHandler.Map(exception);
+        var mapped = ErrorCatalogue.Describe(exception);
         Assert.NotNull(mapped);
         Assert.Equal(status, mapped.Status);
         Assert.Equal(code, mapped.Code);
@@ -40,7 +41,7 @@ public class ProblemMappingTests
     [Fact]
     public void Unexpected_exceptions_are_not_mapped()
     {
-        Assert.Null(ImapExceptionHandler.Map(new InvalidOperationException("boom")));
+        Assert.Null(ErrorCatalogue.Describe(new InvalidOperationException("boom")));
     }
 
     [Fact]

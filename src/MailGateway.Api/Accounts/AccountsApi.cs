@@ -25,6 +25,7 @@ internal static partial class AccountsApi
             services.AddSingleton<ISecurityLogStore, InMemorySecurityLogStore>();
         }
         services.AddSingleton<IAccountAccess, AccountAccess>();
+        services.AddScoped<AccountService>();
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
         services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();
@@ -38,6 +39,7 @@ internal static partial class AccountsApi
             .WithTags("Accounts")
             .RequireAuthorization(Permissions.MailRead)
             .RequirePerUserRateLimit()
+            .AddEndpointFilter<MailProblemFilter>()
             .WithMetadata(new RequestSizeLimitAttribute(Math.Min(MaxBodyBytes, HostingExtensions.MaxRequestBodyBytes(app.ServiceProvider.GetRequiredService<IConfiguration>()))))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -63,33 +65,5 @@ internal static partial class AccountsApi
             .WithSummary("Recent IMAP authentication successes and failures of the account, newest first.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
-    }
-
-    /// <summary>What the handlers use, injected once.</summary>
-    internal sealed class AccountServices
-    {
-        [FromServices] public required IAccountStore Store { get; init; }
-        [FromServices] public required IAccountAccess Access { get; init; }
-        [FromServices] public required IImapSessionPool Pool { get; init; }
-        [FromServices] public required CredentialProtector Protector { get; init; }
-        [FromServices] public required IImapOAuthGrants OAuthGrants { get; init; }
-        [FromServices] public required PendingCredentials Pending { get; init; }
-        [FromServices] public required ISecurityLogStore SecurityLog { get; init; }
-        [FromServices] public required TimeProvider Time { get; init; }
-        [FromServices] public required ILogger<Account> Logger { get; init; }
-
-        /// <summary>The same services for callers outside minimal-API binding (GraphQL resolvers).</summary>
-        public static AccountServices From(IServiceProvider services) => new()
-        {
-            Store = services.GetRequiredService<IAccountStore>(),
-            Access = services.GetRequiredService<IAccountAccess>(),
-            Pool = services.GetRequiredService<IImapSessionPool>(),
-            Protector = services.GetRequiredService<CredentialProtector>(),
-            OAuthGrants = services.GetRequiredService<IImapOAuthGrants>(),
-            Pending = services.GetRequiredService<PendingCredentials>(),
-            SecurityLog = services.GetRequiredService<ISecurityLogStore>(),
-            Time = services.GetRequiredService<TimeProvider>(),
-            Logger = services.GetRequiredService<ILogger<Account>>(),
-        };
     }
 }

@@ -34,7 +34,7 @@ internal sealed class MailEventsHub(IAccountAccess access, GatewayAuthorization 
         {
             EventsLog.SubscribeRefused(logger, Context.ConnectionId);
             // Same answer for "does not exist" and "not yours": nothing leaks.
-            throw new HubException("The account was not found.");
+            throw new HubException(MailApiException.AccountNotFound().Error.CodedMessage);
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(account.Id), Context.ConnectionAborted).ConfigureAwait(false);
         await subscriptions.AddAsync(Context.ConnectionId, account.Id, Context.ConnectionAborted).ConfigureAwait(false);

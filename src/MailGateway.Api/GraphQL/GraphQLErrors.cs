@@ -2,35 +2,27 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQL.Validation.Errors.Custom;
-using MailGateway.Api.Hosting;
-using MailGateway.Imap;
 using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.GraphQL;
 
 /// <summary>
-/// GraphQL errors carry <c>extensions.code</c> with the same stable codes as the REST problem details,
-/// so a client handles <c>account_not_found</c> the same way on both APIs.
+/// GraphQL errors carry <c>extensions.code</c> from <see cref="ErrorCatalogue"/>, the codes of the REST problem details,
+/// so a client handles <c>account_not_found</c> the same way on both APIs. The codes here are GraphQL's own (limits, auth).
 /// </summary>
 internal static class GraphQLErrors
 {
-    public const string AccountNotFound = "account_not_found";
-    public const string MailboxNotFound = "mailbox_not_found";
-    public const string MessageNotFound = "message_not_found";
-    public const string StaleMessageId = "stale_message_id";
-    public const string InvalidCursor = "invalid_cursor";
-    public const string ValidationFailed = "validation_failed";
+    public const string AccountNotFound = ErrorCodes.AccountNotFound;
+    public const string MailboxNotFound = ErrorCodes.MailboxNotFound;
+    public const string ValidationFailed = ErrorCodes.ValidationFailed;
     public const string Forbidden = "forbidden";
     public const string InsufficientScope = "insufficient_scope";
     public const string MfaRequired = "mfa_required";
     public const string Unauthorized = "unauthorized";
-    public const string ImapUnavailable = "imap_unavailable";
-    public const string ImapAuthFailed = "imap_auth_failed";
-    public const string CannotCalculateChanges = "cannot_calculate_changes";
     public const string MaxDepthExceeded = "max_depth_exceeded";
     public const string MaxComplexityExceeded = "max_complexity_exceeded";
     public const string IntrospectionDisabled = "introspection_disabled";
-    public const string InternalError = "internal_error";
+    public const string InternalError = ErrorCodes.InternalError;
 
     public static ExecutionError Create(string code, string message) => new(message) { Code = code };
     public static ExecutionError AccountNotFoundError() => Create(AccountNotFound, "The account was not found.");
@@ -40,24 +32,15 @@ internal static class GraphQLErrors
         ? Create(MfaRequired, "Multi-factor authentication is required (the token's 'amr' claim must include 'mfa').")
         : Create(InsufficientScope, $"The token lacks the permission '{permission}'.");
 
-    /// <summary>The code and a client-safe message for an exception thrown by a resolver or a service.</summary>
-    public static (string Code, string Message)? Describe(Exception exception) => exception switch
+    /// <summary>The GraphQL form of a catalogue entry: its code, its message, <c>retryAfter</c> seconds and its extensions.</summary>
+    public static ExecutionError From(ApiError error)
     {
-        MailApiException e => (e.Code, e.Detail ?? e.Title),
-        Sending.SendLimitExceededException e => ("send_limit_exceeded", e.Message),
-        MailboxNotFoundException => (MailboxNotFound, "The mailbox was not found."),
-        MessageNotFoundException => (MessageNotFound, "The message was not found."),
-        StaleMessageException e => (StaleMessageId, e.Message),
-        ImapAuthenticationException => (ImapAuthFailed, "The IMAP server rejected the account's credentials."),
-        ImapUnavailableException => (ImapUnavailable, "The IMAP server is not available right now."),
-        CannotCalculateChangesException e => (CannotCalculateChanges, e.Message),
-        ImapPolicyException e => (e.Code, e.Message),
-        MailboxAlreadyExistsException e => ("mailbox_exists", e.Message),
-        ImapOperationException e => ("imap_operation_failed", e.Message),
-        _ when StorageFailures.IsStorageFailure(exception) => (StorageFailures.Code, StorageFailures.Title),
-        _ when exception.InnerException is not null => Describe(exception.InnerException),
-        _ => null,
-    };
+        var result = Create(error.Code, error.Message);
+        if (error.RetryAfterSeconds is { } seconds)
+            result.AddExtension("retryAfter", seconds);
+        foreach (var (key, value) in error.Extensions) result.AddExtension(key, value);
+        return result;
+    }
 }
 
 /// <summary>Turns exceptions that escape resolvers into errors with the REST codes (and never a stack trace).</summary>
@@ -65,12 +48,9 @@ internal static class GraphQLUnhandledExceptions
 {
     public static void Handle(UnhandledExceptionContext context)
     {
-        if (GraphQLErrors.Describe(context.OriginalException) is { } known)
+        if (ErrorCatalogue.Describe(context.OriginalException) is { } known)
         {
-            var error = GraphQLErrors.Create(known.Code, known.Message);
-            if (FindRetryAfter(context.OriginalException) is { } retryAfter)
-                error.AddExtension("retryAfter", (int)Math.Ceiling(retryAfter.TotalSeconds));
-            context.Exception = error;
+            context.Exception = GraphQLErrors.From(known);
             context.ErrorMessage = known.Message;
             return;
         }
@@ -80,14 +60,6 @@ internal static class GraphQLUnhandledExceptions
         var logger = context.Context?.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger("MailGateway.Api.GraphQL");
         if (logger is not null) GraphQLLog.ResolverFailed(logger, context.FieldContext?.FieldDefinition.Name ?? "(document)", context.OriginalException);
     }
-
-    private static TimeSpan? FindRetryAfter(Exception? exception) => exception switch
-    {
-        null => null,
-        ImapUnavailableException e => e.RetryAfter,
-        _ when StorageFailures.IsStorageFailure(exception) => StorageFailures.RetryAfter,
-        _ => FindRetryAfter(exception.InnerException),
-    };
 }
 
 /// <summary>Only <c>extensions.code</c> (plus what we add deliberately), and friendlier codes for the limits.</summary>

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Webhooks;
 
-/// <summary>What the webhook handlers use, bound with <c>[AsParameters]</c>.</summary>
+/// <summary>What <see cref="WebhookService"/> and the delivery handlers use (bound with <c>[AsParameters]</c> there), and the request checks;
+/// a refused check is a <see cref="MailApiException"/> to throw.</summary>
 internal sealed record WebhookServices(
     IWebhookStore Store, IWebhookQueue Queue, WebhookEgressGuard Guard, WebhookSecrets Secrets, IAccountAccess Accounts, GatewayAuthorization Authorization,
     WebhookEnqueuer Enqueuer, WebhookWatchDemand Demand, IOptions<WebhookOptions> Options, TimeProvider Time, ILogger<WebhookServices> Logger)
@@ -26,55 +26,55 @@ internal sealed record WebhookServices(
     }
 
     /// <summary>403 <c>forbidden</c> when the filters deliver mail events and the caller may not read mail.</summary>
-    public async Task<ProblemHttpResult?> CheckSubscriptionAsync(System.Security.Claims.ClaimsPrincipal user, IReadOnlyList<string>? events) =>
+    public async Task<MailApiException?> CheckSubscriptionAsync(System.Security.Claims.ClaimsPrincipal user, IReadOnlyList<string>? events) =>
         await Authorization.MaySubscribeAsync(user, events).ConfigureAwait(false) ? null
-            : ApiProblems.Create(StatusCodes.Status403Forbidden, "insufficient_scope", "Subscribing to message or mailbox events needs Mail.Read.",
+            : new MailApiException(StatusCodes.Status403Forbidden, "insufficient_scope", "Subscribing to message or mailbox events needs Mail.Read.",
                 "Give the token Mail.Read, or subscribe only to account.* events.");
 
-    public async Task<(Uri? Url, ProblemHttpResult? Problem)> CheckUrlAsync(string? text, CancellationToken cancellationToken)
+    public async Task<(Uri? Url, MailApiException? Problem)> CheckUrlAsync(string? text, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxUrl || !Uri.TryCreate(text, UriKind.Absolute, out var url))
-            return (null, ApiProblems.Validation($"'url' must be an absolute http(s) URL of at most {MaxUrl} characters."));
+            return (null, MailApiException.Validation($"'url' must be an absolute http(s) URL of at most {MaxUrl} characters."));
         if (!string.IsNullOrEmpty(url.Fragment))
-            return (null, ApiProblems.Validation("'url' must not have a fragment."));
+            return (null, MailApiException.Validation("'url' must not have a fragment."));
         var refusal = await Guard.CheckUrlAsync(url, cancellationToken).ConfigureAwait(false);
         return refusal is null
             ? (url, null)
-            : (null, ApiProblems.BadRequest("webhook_url_forbidden", "The URL is not an allowed webhook destination.", refusal));
+            : (null, new MailApiException(StatusCodes.Status400BadRequest, ErrorCodes.WebhookUrlForbidden, "The URL is not an allowed webhook destination.", refusal));
     }
 
-    public static ProblemHttpResult? CheckEvents(IReadOnlyList<string>? events)
+    public static MailApiException? CheckEvents(IReadOnlyList<string>? events)
     {
         if (events is null)
             return null;
         if (events.Count > MaxFilters)
-            return ApiProblems.Validation($"'events' takes at most {MaxFilters} entries.");
+            return MailApiException.Validation($"'events' takes at most {MaxFilters} entries.");
         foreach (var filter in events)
         {
             if (filter is null || !WebhookEventFilter.IsValid(filter))
-                return ApiProblems.Validation($"'events' entry '{filter}' is not an event type (e.g. 'message.created') or wildcard (e.g. 'message.*').");
+                return MailApiException.Validation($"'events' entry '{filter}' is not an event type (e.g. 'message.created') or wildcard (e.g. 'message.*').");
         }
         return null;
     }
 
-    public static ProblemHttpResult? CheckDescription(string? description) =>
-        description is { Length: > MaxDescription } ? ApiProblems.Validation($"'description' takes at most {MaxDescription} characters.") : null;
+    public static MailApiException? CheckDescription(string? description) =>
+        description is { Length: > MaxDescription } ? MailApiException.Validation($"'description' takes at most {MaxDescription} characters.") : null;
 
     /// <summary>Every listed account must be one of the caller's own (404 otherwise, like any account route).</summary>
-    public async Task<(IReadOnlyList<string>? Ids, ProblemHttpResult? Problem)> CheckAccountsAsync(
+    public async Task<(IReadOnlyList<string>? Ids, MailApiException? Problem)> CheckAccountsAsync(
         Caller caller, IReadOnlyList<string>? accountIds, CancellationToken cancellationToken)
     {
         if (accountIds is null || accountIds.Count == 0)
             return (null, null);
         if (accountIds.Count > MaxAccounts)
-            return (null, ApiProblems.Validation($"'accountIds' takes at most {MaxAccounts} entries."));
+            return (null, MailApiException.Validation($"'accountIds' takes at most {MaxAccounts} entries."));
         foreach (var id in accountIds)
         {
             if (string.IsNullOrWhiteSpace(id))
-                return (null, ApiProblems.Validation("'accountIds' entries must not be empty."));
+                return (null, MailApiException.Validation("'accountIds' entries must not be empty."));
             var account = await Accounts.FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
             if (account is null || account.OwnerId != caller.OwnerId)
-                return (null, ApiProblems.AccountNotFound());
+                return (null, MailApiException.AccountNotFound());
         }
         return ([.. accountIds.Distinct(StringComparer.Ordinal)], null);
     }
@@ -82,6 +82,6 @@ internal sealed record WebhookServices(
     public static IReadOnlyList<string> NormalizeEvents(IReadOnlyList<string>? events) =>
         events is null ? [] : [.. events.Distinct(StringComparer.Ordinal)];
 
-    public static ProblemHttpResult WebhookNotFound() => ApiProblems.NotFound("webhook_not_found", "The webhook was not found.");
-    public static ProblemHttpResult DeliveryNotFound() => ApiProblems.NotFound("delivery_not_found", "The delivery was not found.");
+    public static MailApiException WebhookNotFound() => new(StatusCodes.Status404NotFound, "webhook_not_found", "The webhook was not found.");
+    public static MailApiException DeliveryNotFound() => new(StatusCodes.Status404NotFound, "delivery_not_found", "The delivery was not found.");
 }

@@ -14,7 +14,7 @@ internal static partial class WebhooksApi
     {
         var webhook = await s.FindAsync(Caller.From(user), webhookId, cancellationToken);
         if (webhook is null)
-            return WebhookServices.WebhookNotFound();
+            return WebhookServices.WebhookNotFound().ToProblem();
         if (!webhook.Enabled)
             return ApiProblems.Create(StatusCodes.Status409Conflict, "webhook_disabled", "The webhook is disabled; enable it first.");
         var now = s.Time.GetUtcNow();
@@ -30,7 +30,7 @@ internal static partial class WebhooksApi
     {
         var webhook = await s.FindAsync(Caller.From(user), webhookId, cancellationToken);
         if (webhook is null)
-            return WebhookServices.WebhookNotFound();
+            return WebhookServices.WebhookNotFound().ToProblem();
         if (limit is < 1 or > 1000)
             return ApiProblems.Validation("'limit' must be between 1 and 1000.");
         var deliveries = await s.Queue.ListAsync(webhook.Id, limit ?? 100, cancellationToken);
@@ -42,9 +42,9 @@ internal static partial class WebhooksApi
     {
         var webhook = await s.FindAsync(Caller.From(user), webhookId, cancellationToken);
         if (webhook is null)
-            return WebhookServices.WebhookNotFound();
+            return WebhookServices.WebhookNotFound().ToProblem();
         var delivery = await s.Queue.GetAsync(webhook.Id, deliveryId, cancellationToken);
-        return delivery is null ? WebhookServices.DeliveryNotFound() : TypedResults.Ok(DeliveryResponse.From(delivery));
+        return delivery is null ? WebhookServices.DeliveryNotFound().ToProblem() : TypedResults.Ok(DeliveryResponse.From(delivery));
     }
 
     public static async Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> RetryDelivery(
@@ -52,10 +52,10 @@ internal static partial class WebhooksApi
     {
         var webhook = await s.FindAsync(Caller.From(user), webhookId, cancellationToken);
         if (webhook is null)
-            return WebhookServices.WebhookNotFound();
+            return WebhookServices.WebhookNotFound().ToProblem();
         var delivery = await s.Queue.GetAsync(webhook.Id, deliveryId, cancellationToken);
         if (delivery is null || delivery.State == DeliveryState.Notice)
-            return WebhookServices.DeliveryNotFound();
+            return WebhookServices.DeliveryNotFound().ToProblem();
         var now = s.Time.GetUtcNow();
         // A finished delivery gets one more attempt; one still on its schedule is just moved to now.
         var finished = delivery.State is DeliveryState.Succeeded or DeliveryState.DeadLettered;
@@ -67,7 +67,7 @@ internal static partial class WebhooksApi
         };
         var requeued = await s.Queue.RequeueAsync(updated, now, cancellationToken);
         if (requeued is null)
-            return WebhookServices.DeliveryNotFound();
+            return WebhookServices.DeliveryNotFound().ToProblem();
         if (requeued == false)
             return ApiProblems.Create(StatusCodes.Status409Conflict, "delivery_in_progress", "An attempt of this delivery is in flight.");
         s.Enqueuer.Wake();

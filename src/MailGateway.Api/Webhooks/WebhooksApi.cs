@@ -30,6 +30,8 @@ internal static partial class WebhooksApi
             services.AddSingleton<IWebhookQueue, InMemoryWebhookQueue>();
         }
 
+        services.AddScoped<WebhookServices>();
+        services.AddScoped<WebhookService>();
         services.AddSingleton<WebhookEgressGuard>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookSecrets>();
@@ -40,6 +42,7 @@ internal static partial class WebhooksApi
         services.AddHostedService<WebhookDispatcher>();
         services.AddSingleton<WebhookWatchDemand>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookWatchDemand>());
+        services.AddSingleton<IRedisDataLossListener>(sp => sp.GetRequiredService<WebhookWatchDemand>());
         return builder;
     }
 
@@ -47,7 +50,11 @@ internal static partial class WebhooksApi
     {
         var group = app.MapGroup("/api/v1/webhooks")
             .WithTags("Webhooks")
-            .RequireAuthorization(Permissions.WebhooksReadWrite);
+            .RequireAuthorization(Permissions.WebhooksReadWrite)
+            .AddEndpointFilter<MailProblemFilter>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/", CreateWebhook).WithName(nameof(CreateWebhook))
             .WithSummary("Subscribe a URL to mail events; answers the signing secret once.");

@@ -120,9 +120,9 @@ internal sealed partial class GraphQLWebSocketConnection
 
         public void OnError(Exception error)
         {
-            var described = GraphQLErrors.Describe(error);
-            var result = new ExecutionResult(GraphQLErrors.Create(described?.Code ?? GraphQLErrors.InternalError,
-                described?.Message ?? "The event stream failed."));
+            var result = new ExecutionResult(ErrorCatalogue.Describe(error) is { } known
+                ? GraphQLErrors.From(known)
+                : GraphQLErrors.Create(GraphQLErrors.InternalError, "The event stream failed."));
             OnNext(result);
             OnCompleted();
         }

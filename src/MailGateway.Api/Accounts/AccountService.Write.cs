@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using MailGateway.Imap;
+using MailGateway.Api.Shared;
+
+namespace MailGateway.Api.Accounts;
+
+internal sealed partial class AccountService
+{
+    public async Task<AccountResponse> CreateAsync(ClaimsPrincipal user, CreateAccountRequest request, CancellationToken cancellationToken)
+    {
+        var errors = AccountValidation.Validate(request, out var security, out var mechanism);
+        if (errors.Count > 0)
+            throw MailApiException.ValidationFailed(errors);
+
+        var caller = Caller.From(user);
+        var imap = request.Imap!;
+        var secret = await SecretFromAsync(imap.Password, imap.OAuth, user, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var account = new Account
+        {
+            Id = NewId(),
+            OwnerId = caller.OwnerId,
+            DisplayName = request.DisplayName!.Trim(),
+            Email = request.Email!.Trim(),
+            Host = imap.Host!.Trim(),
+            Port = imap.Port!.Value,
+            Security = security,
+            Username = imap.Username!,
+            Mechanism = mechanism,
+            ProtectedSecret = protector.Protect(secret),
+            CredentialStamp = NewStamp(),
+            PinnedKeySha256 = string.IsNullOrWhiteSpace(imap.PinnedKeySha256) ? null : imap.PinnedKeySha256.Trim(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        try
+        {
+            await VerifyAsync(account, secret, cancellationToken).ConfigureAwait(false);
+            account = await Sending.SmtpAccountSettings.ApplyAsync(account, request.Smtp, request.Aliases, secret, services, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MailApiException)
+        {
+            await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        await store.SaveAsync(account, cancellationToken).ConfigureAwait(false);
+        AccountsLog.Registered(logger, account.Id, account.OwnerId, account.Host, account.Port);
+        return Response(account);
+    }
+
+    public async Task<AccountResponse> UpdateAsync(ClaimsPrincipal user, string accountId, UpdateAccountRequest request, CancellationToken cancellationToken)
+    {
+        var account = await RequireAsync(user, accountId, cancellationToken).ConfigureAwait(false);
+        var errors = AccountValidation.Validate(request, account, out var mechanism);
+        if (errors.Count > 0)
+            throw MailApiException.ValidationFailed(errors);
+
+        var updated = account with
+        {
+            DisplayName = request.DisplayName?.Trim() ?? account.DisplayName,
+            Disabled = request.Disabled ?? account.Disabled,
+            UpdatedAt = time.GetUtcNow(),
+        };
+        var credentialsChanged = request.Password is not null || request.OAuth is not null;
+        StoredSecret? newSecret = null;
+        if (credentialsChanged)
+        {
+            newSecret = await SecretFromAsync(request.Password, request.OAuth, user, cancellationToken).ConfigureAwait(false);
+            updated = updated with { Mechanism = mechanism, ProtectedSecret = protector.Protect(newSecret), CredentialStamp = NewStamp() };
+            await VerifyAsync(updated, newSecret, cancellationToken).ConfigureAwait(false);
+        }
+        if (request.Smtp is not null || request.Aliases is not null)
+            updated = await Sending.SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, services, cancellationToken).ConfigureAwait(false);
+
+        await store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
+        if (credentialsChanged || updated.Disabled != account.Disabled)
+            await pool.ResetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+        AccountsLog.Updated(logger, account.Id, credentialsChanged, updated.Disabled);
+        return Response(updated);
+    }
+
+    /// <summary>Logs in once with the offered secret; throws the refusal to answer.</summary>
+    private async Task VerifyAsync(Account account, StoredSecret secret, CancellationToken cancellationToken)
+    {
+        using var offer = pending.Offer(account.Id, account.CredentialStamp, secret);
+        try
+        {
+            await pool.VerifyAsync(account.ToImapAccount(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImapAuthenticationException e)
+        {
+            throw Refused(account, MailApiException.Unprocessable(ErrorCodes.ImapAuthFailed, "The IMAP server rejected the credentials.", e.Message));
+        }
+        catch (ImapPolicyException e)
+        {
+            throw Refused(account, MailApiException.Unprocessable(e.Code, "The IMAP account configuration is not allowed.", e.Message));
+        }
+        catch (ImapUnavailableException e)
+        {
+            throw Refused(account, MailApiException.BadGateway(ErrorCodes.ImapUnavailable, "The IMAP server could not be reached.", e.Message, e.RetryAfter));
+        }
+    }
+
+    private MailApiException Refused(Account account, MailApiException problem)
+    {
+        AccountsLog.VerificationRefused(logger, account.OwnerId, account.Host, account.Port, problem.Code);
+        return problem;
+    }
+
+    /// <summary>The secret to store: a password or static access token as given, or a grant that Security/ obtains
+    /// (a configured client's refresh token, or on behalf of the caller).</summary>
+    private async Task<StoredSecret> SecretFromAsync(string? password, OAuthSettingsRequest? oauth, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (!IImapOAuthGrants.Handles(oauth))
+        {
+            return oauth is null
+                ? new StoredSecret(Password: password)
+                : new StoredSecret(AccessToken: oauth.AccessToken, RefreshToken: oauth.RefreshToken, ExpiresAt: oauth.ExpiresAt);
+        }
+        try
+        {
+            return await oauthGrants.CreateSecretAsync(oauth!, user, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImapOAuthRequestException e)
+        {
+            throw new MailApiException(StatusCodes.Status400BadRequest, e.Code, "The OAuth settings of the account are not usable.", e.Message);
+        }
+        catch (ImapAuthenticationException e)
+        {
+            throw MailApiException.Unprocessable(ErrorCodes.ImapAuthFailed, "The identity provider rejected the OAuth grant.", e.Message);
+        }
+        catch (ImapUnavailableException e)
+        {
+            throw MailApiException.BadGateway(ErrorCodes.ImapUnavailable, "The identity provider could not be reached.", e.Message, e.RetryAfter);
+        }
+    }
+}
