@@ -26,8 +26,12 @@ internal sealed class AccountWatchRunner(
             try
             {
                 var known = await syncState.GetAsync(accountId, watch.Token).ConfigureAwait(false);
+                EventBatch? batch = null;
                 await foreach (var change in watcher.WatchAsync(account.ToImapAccount(), known, watch.Token).ConfigureAwait(false))
+                {
+                    EventBatch.Current = batch = EventBatch.Next(batch, change is MailboxChange.Synced, time);
                     await HandleAsync(accountId, change, watch.Token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (watch.IsCancellationRequested) { }
             finally

@@ -1,4 +1,5 @@
 using MailGateway.Api.Hosting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;
@@ -38,7 +39,7 @@ internal static class MailEventsExtensions
         services.TryAddSingleton<AccountWatchRunner>();
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
-        var signalR = services.AddSignalR();
+        var signalR = services.AddSignalR(o => o.AddFilter<HubErrorFilter>());
         if (config.IsRedisConfigured())
         {
             services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();

@@ -9,13 +9,16 @@ namespace MailGateway.Api.Events;
 /// writes): the boot marker <c>mg:boot</c>, written once, is checked every <see cref="EventsOptions.BootMarkerInterval"/>.
 /// When it is gone the gateway logs it loudly and re-creates what it can at once: this instance's live watch demand
 /// (its running watches then fail to renew their leases and restart, and with their sync state gone they start from
-/// a fresh baseline, so old mail is never announced as new). Accounts, webhooks and queued deliveries written before
+/// a fresh baseline, so old mail is never announced as new), and every <see cref="IRedisDataLossListener"/> (the
+/// webhooks' persistent watch demand); the counter <c>mailgateway.events.redis_data_lost</c> counts it. Accounts, webhooks and queued deliveries written before
 /// are gone unless Redis persists them (AOF).
 /// </summary>
 internal sealed class RedisBootMarker(
     IConnectionMultiplexer redis,
     IWatchDemand demand,
     EventsInstance instance,
+    EventsTelemetry telemetry,
+    IEnumerable<IRedisDataLossListener> listeners,
     IOptions<EventsOptions> options,
     TimeProvider time,
     ILogger<RedisBootMarker> logger) : BackgroundService
@@ -55,6 +58,16 @@ internal sealed class RedisBootMarker(
             return;
         }
         EventsLog.RedisDataLost(logger);
+        telemetry.RedisDataLost();
         if (demand is RedisWatchDemand shared) await shared.RenewAsync().ConfigureAwait(false);
+        foreach (var listener in listeners) listener.RedisDataLost();
     }
+}
+
+/// <summary>Something that keeps state in Redis and can write it again after Redis lost its data (e.g. the webhooks'
+/// persistent watch demand, re-derived from the subscriptions).</summary>
+internal interface IRedisDataLossListener
+{
+    /// <summary>Called once per detected loss; must return quickly (schedule the work).</summary>
+    void RedisDataLost();
 }

@@ -10,10 +10,18 @@ namespace MailGateway.Api.Webhooks;
 /// </summary>
 internal sealed class WebhookWatchDemand(
     IWebhookStore store, IAccountStore accounts, IWatchDemand demand, IOptions<WebhookOptions> options, ILogger<WebhookWatchDemand> logger)
-    : BackgroundService
+    : BackgroundService, IRedisDataLossListener
 {
     private readonly SemaphoreSlim _changed = new(0, 1);
     private HashSet<string> _applied = new(StringComparer.Ordinal);
+    private volatile bool _reapply;
+
+    /// <summary>Redis lost its data (and with it the persistent demand written before): write all of it again at once.</summary>
+    public void RedisDataLost()
+    {
+        _reapply = true;
+        Refresh();
+    }
 
     /// <summary>A subscription was created, changed or deleted.</summary>
     public void Refresh()
@@ -53,6 +61,11 @@ internal sealed class WebhookWatchDemand(
 
     private async Task ApplyAsync(CancellationToken cancellationToken)
     {
+        if (_reapply)
+        {
+            _reapply = false;
+            _applied = new HashSet<string>(StringComparer.Ordinal);
+        }
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         var owners = new HashSet<string>(StringComparer.Ordinal);
         foreach (var webhook in await store.ListAllAsync(cancellationToken).ConfigureAwait(false))

@@ -42,6 +42,7 @@ internal static partial class WebhooksApi
         services.AddHostedService<WebhookDispatcher>();
         services.AddSingleton<WebhookWatchDemand>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookWatchDemand>());
+        services.AddSingleton<IRedisDataLossListener>(sp => sp.GetRequiredService<WebhookWatchDemand>());
         return builder;
     }
 

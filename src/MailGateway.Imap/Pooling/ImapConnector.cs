@@ -91,13 +91,18 @@ internal sealed partial class ImapConnector(
             // QuickAckStream: TCP_QUICKACK after each read, so a server writing in pieces without TCP_NODELAY (Cyrus)
             // does not wait for our delayed ACK (~40 ms per answer over 4 KiB); Imap:TcpQuickAck=false turns it off.
             if (settings.TcpQuickAck)
-                await client.ConnectAsync(new QuickAckStream(socket), account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
+            {
+                var stream = new QuickAckStream(socket);
+                StreamTimeouts.Track(client, stream);
+                await client.ConnectAsync(stream, account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
+            }
             else
                 await client.ConnectAsync(socket, account.Host.Trim(), account.Port, secure, timeout.Token).ConfigureAwait(false);
             ConnectionLiveness.Track(client, socket);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested && ex is not ImapGatewayException)
         {
+            // Also when MailKit wrapped the cancellation (a TLS handshake the server never answered): a timeout, not a TLS failure.
             throw new ImapUnavailableException("Connecting to the IMAP server timed out.", TimeSpan.FromSeconds(30));
         }
     }
@@ -131,6 +136,8 @@ internal sealed partial class ImapConnector(
     internal static Exception Map(Exception ex) => ex switch
     {
         ImapGatewayException => ex,
+        // A server that accepted the connection and then said nothing (frozen, SIGSTOP): a timeout, not a TLS failure.
+        _ when ImapErrors.TimeoutIn(ex) is { } timeout => new ImapUnavailableException("The IMAP server did not answer in time.", TimeSpan.FromSeconds(30), timeout),
         AuthenticationException => new ImapAuthenticationException("The IMAP server rejected the credentials.", ex),
         SslHandshakeException => new ImapUnavailableException(
             "TLS with the IMAP server failed: its certificate is not trusted, does not match the host name or pinned key, or TLS 1.2+ is unavailable.",

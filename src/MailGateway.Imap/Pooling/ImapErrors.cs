@@ -13,7 +13,15 @@ internal static class ImapErrors
 
     /// <summary>True when a fresh connection may well succeed: the connection was dropped (BYE, reset, EOF, TLS),
     /// not timed out (a second wait as long as the first would only double the caller's wait).</summary>
-    public static bool IsRetryable(Exception ex) => ex is not TimeoutException && ex.InnerException is not TimeoutException;
+    public static bool IsRetryable(Exception ex) => TimeoutIn(ex) is null;
+
+    /// <summary>The read/write timeout of the connection's stream (a frozen server), however MailKit or SslStream wrapped it.</summary>
+    public static TimeoutException? TimeoutIn(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is TimeoutException timeout) return timeout;
+        return null;
+    }
 
     /// <summary>True when the server said the mailbox does not exist (NONEXISTENT/TRYCREATE or the usual texts).</summary>
     public static bool IsMissingMailbox(ImapCommandException ex)

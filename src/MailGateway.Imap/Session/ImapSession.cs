@@ -116,9 +116,10 @@ internal sealed partial class ImapSession : IImapSession
                     _pool.Retrying(_account.Id, ex);
                     continue;
                 }
+                // A timeout (frozen server) is a 503 like the pool's own timeouts, whatever wrapped it; a drop is a 502.
                 throw new ImapUnavailableException(committed && !idempotent
                         ? "The IMAP connection failed while the operation was under way; it may or may not have taken effect."
-                        : "The IMAP connection failed during the operation.", TimeSpan.FromSeconds(2), ex)
+                        : "The IMAP connection failed during the operation.", TimeSpan.FromSeconds(2), ImapErrors.TimeoutIn(ex) ?? ex)
                 { MayHaveHappened = idempotent ? null : committed };
             }
             catch (FolderNotFoundException ex)

@@ -1,3 +1,4 @@
+using MailGateway.Imap.Pooling;
 using MailKit;
 using MailKit.Net.Imap;
 
@@ -61,6 +62,7 @@ internal sealed partial class WatchSession
             {
                 using var done = new CancellationTokenSource(options.IdleRestart, time);
                 using var stop = cancellationToken.Register(done.Cancel);
+                using var waiting = StreamTimeouts.SuspendReadTimeout(extra); // IDLE waits for the server on purpose
                 await extra.IdleAsync(done.Token, cancellationToken).ConfigureAwait(false);
             }
         }

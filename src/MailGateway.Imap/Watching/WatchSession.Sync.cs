@@ -1,3 +1,4 @@
+using MailGateway.Imap.Pooling;
 using MailGateway.Imap.Mime;
 using MailKit;
 using MailKit.Net.Imap;
@@ -210,6 +211,7 @@ internal sealed partial class WatchSession
                 var restart = _views is { } v && v.RenewEvery < options.IdleRestart ? v.RenewEvery : options.IdleRestart;
                 using var done = new CancellationTokenSource(maxWait < restart ? maxWait : restart, time);
                 using var stop = cancellationToken.Register(done.Cancel);
+                using var waiting = StreamTimeouts.SuspendReadTimeout(client); // IDLE waits for the server on purpose
                 var idle = client.IdleAsync(done.Token, cancellationToken);
                 if (await Task.WhenAny(idle, signal).ConfigureAwait(false) == signal) await done.CancelAsync().ConfigureAwait(false);
                 await idle.ConfigureAwait(false);
