@@ -62,6 +62,18 @@ internal static class ErrorCatalogue
         _ => null,
     };
 
+    // The failures of a webhook delivery attempt (the delivery log's attempts[].code and error). The status is what the
+    // same failure would answer on the API; a refused destination has the code the create/update of the webhook answers.
+    public static ApiError DeliveryRefused(string detail) => new(StatusCodes.Status400BadRequest, ErrorCodes.WebhookUrlForbidden,
+        "The URL is not an allowed webhook destination.", "Destination refused: " + detail);
+    public static ApiError DeliveryFailure(int status) => status is >= 300 and < 400
+        ? new(StatusCodes.Status502BadGateway, "webhook_redirected", "The endpoint redirected.", $"HTTP {status}: redirects are not followed")
+        : new(StatusCodes.Status502BadGateway, "webhook_endpoint_failed", "The endpoint did not accept the delivery.", $"HTTP {status}");
+    public static ApiError DeliveryTimedOut(TimeSpan timeout) => new(StatusCodes.Status504GatewayTimeout, "webhook_timeout",
+        "The endpoint did not answer in time.", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"No answer within {timeout.TotalSeconds:0.###} s"));
+    public static ApiError DeliveryUnreachable(string detail) => new(StatusCodes.Status502BadGateway, "webhook_unreachable",
+        "The endpoint could not be reached.", detail);
+
     /// <summary>An inner exception means the server (or the network to it) failed; none means the pool gave up (lease timeout, backoff).</summary>
     private static bool IsServerSide(ImapUnavailableException e) => e.InnerException is not null and not TimeoutException and not OperationCanceledException;
 }
