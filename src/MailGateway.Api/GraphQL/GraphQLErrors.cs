@@ -25,7 +25,6 @@ internal static class GraphQLErrors
     public const string InternalError = ErrorCodes.InternalError;
 
     public static ExecutionError Create(string code, string message) => new(message) { Code = code };
-    public static ExecutionError AccountNotFoundError() => Create(AccountNotFound, "The account was not found.");
     public static ExecutionError Validation(string message) => Create(ValidationFailed, message);
     /// <summary>The REST codes of a refused policy: <c>mfa_required</c> when only MFA is missing, else <c>insufficient_scope</c>.</summary>
     public static ExecutionError ForbiddenError(string permission, bool mfaOnly) => mfaOnly

@@ -16,21 +16,9 @@ public sealed partial class MessageService(MailAccess access)
     public async Task<MessageListResult> ListAsync(Caller caller, string accountId, string mailboxId, MessageQuery filter,
         string? cursor, CancellationToken cancellationToken)
     {
-        var mailbox = Ids.Mailbox(mailboxId);
-        MessageQueryRules.Validate(filter);
-        var hash = MessageQueryRules.FilterHash(mailbox, filter);
-        MessageCursor? position = cursor is null ? null : MessageCursor.Parse(cursor, hash);
-
-        MessagePage page;
-        await using (var session = await access.OpenAsync(caller, accountId, cancellationToken))
-        {
-            page = await session.ListMessagesAsync(mailbox, filter with { BeforeUid = position?.BeforeUid }, cancellationToken);
-        }
-        if (position is { } p && p.UidValidity != page.State.UidValidity) throw MessageCursor.Expired();
-
-        var next = page.NextBeforeUid is { } before ? new MessageCursor(page.State.UidValidity, before, hash).Encode() : null;
-        var dto = new MessageListDto(page.Items.Select(m => m.ToDto()).ToList(), next, StateToken.Encode(mailbox, page.State));
-        return new MessageListResult(dto, page.State, hash);
+        var request = PageRequest.Parse(mailboxId, filter, cursor);
+        await using var session = await access.OpenAsync(caller, accountId, cancellationToken);
+        return await ListAsync(session, request, cancellationToken);
     }
 
     /// <summary>The mailbox's current sync state (cheap: STATUS), for conditional requests.</summary>

@@ -15,8 +15,11 @@ public sealed record ApiError(int Status, string Code, string Title, string? Det
     /// <summary>The text GraphQL errors, hub errors and webhook delivery logs carry: the detail, else the title.</summary>
     public string Message => Detail ?? Title;
 
-    /// <summary><c>code: message</c>, for channels that carry only a text (SignalR hub errors): clients match on the code.</summary>
-    public string CodedMessage => $"{Code}: {Message}";
+    /// <summary><c>code: message</c> (and <c>Retry after N s.</c>), for channels that carry only a text (SignalR hub errors):
+    /// clients match on the code.</summary>
+    public string CodedMessage => RetryAfterSeconds is { } seconds
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Code}: {Message} Retry after {seconds} s.")
+        : $"{Code}: {Message}";
 
     /// <summary>Whole seconds (at least 1) for a Retry-After header or <c>retryAfter</c> extension.</summary>
     public int? RetryAfterSeconds => RetryAfter is { } r ? Math.Max(1, (int)Math.Ceiling(r.TotalSeconds)) : null;
@@ -61,6 +64,18 @@ internal static class ErrorCatalogue
         _ when exception.InnerException is not null => Describe(exception.InnerException),
         _ => null,
     };
+
+    // The failures of a webhook delivery attempt (the delivery log's attempts[].code and error). The status is what the
+    // same failure would answer on the API; a refused destination has the code the create/update of the webhook answers.
+    public static ApiError DeliveryRefused(string detail) => new(StatusCodes.Status400BadRequest, ErrorCodes.WebhookUrlForbidden,
+        "The URL is not an allowed webhook destination.", "Destination refused: " + detail);
+    public static ApiError DeliveryFailure(int status) => status is >= 300 and < 400
+        ? new(StatusCodes.Status502BadGateway, "webhook_redirected", "The endpoint redirected.", $"HTTP {status}: redirects are not followed")
+        : new(StatusCodes.Status502BadGateway, "webhook_endpoint_failed", "The endpoint did not accept the delivery.", $"HTTP {status}");
+    public static ApiError DeliveryTimedOut(TimeSpan timeout) => new(StatusCodes.Status504GatewayTimeout, "webhook_timeout",
+        "The endpoint did not answer in time.", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"No answer within {timeout.TotalSeconds:0.###} s"));
+    public static ApiError DeliveryUnreachable(string detail) => new(StatusCodes.Status502BadGateway, "webhook_unreachable",
+        "The endpoint could not be reached.", detail);
 
     /// <summary>An inner exception means the server (or the network to it) failed; none means the pool gave up (lease timeout, backoff).</summary>
     private static bool IsServerSide(ImapUnavailableException e) => e.InnerException is not null and not TimeoutException and not OperationCanceledException;

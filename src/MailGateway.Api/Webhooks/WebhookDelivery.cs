@@ -18,7 +18,12 @@ public enum DeliveryState
     [JsonStringEnumMemberName("notice")] Notice,
 }
 
-public sealed record WebhookAttempt(DateTimeOffset At, int? StatusCode, double DurationMs, string? Error);
+/// <param name="Code">Null on success, else the failure's code from <see cref="Shared.ErrorCatalogue"/> (<see cref="Shared.ErrorCatalogue.DeliveryFailure"/>).</param>
+public sealed record WebhookAttempt(DateTimeOffset At, int? StatusCode, double DurationMs, string? Error, string? Code = null)
+{
+    public static WebhookAttempt Failed(DateTimeOffset at, int? statusCode, double durationMs, Shared.ApiError failure) =>
+        new(at, statusCode, durationMs, failure.Message, failure.Code);
+}
 
 /// <summary>One event on its way to one subscription; also the record of the delivery log.</summary>
 public sealed record WebhookDelivery

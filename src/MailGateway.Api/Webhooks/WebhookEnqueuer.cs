@@ -47,15 +47,24 @@ internal sealed class WebhookEventSink(IAccountStore accounts, IWebhookStore sto
     {
         if (mailEvent.Type == MailEventTypes.WebhookTest || string.IsNullOrEmpty(mailEvent.AccountId))
             return;
-        var account = await accounts.GetAsync(mailEvent.AccountId, cancellationToken).ConfigureAwait(false);
+        // Once per watch batch (EventBatch), not per event: a batch of 50 arrivals reads the account and its webhooks once.
+        var (account, webhooks) = EventBatch.Current is { } batch
+            ? await batch.GetOrAddAsync("webhooks:" + mailEvent.AccountId, () => ResolveAsync(mailEvent.AccountId, cancellationToken)).ConfigureAwait(false)
+            : await ResolveAsync(mailEvent.AccountId, cancellationToken).ConfigureAwait(false);
         if (account is null)
             return;
-        var webhooks = await store.ListByOwnerAsync(account.OwnerId, cancellationToken).ConfigureAwait(false);
         foreach (var webhook in webhooks)
         {
             if (webhook.Matches(account.Id, mailEvent.Type))
                 await enqueuer.EnqueueAsync(webhook, mailEvent, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async ValueTask<(Account? Account, IReadOnlyList<Webhook> Webhooks)> ResolveAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var account = await accounts.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
+        if (account is null) return (null, []);
+        return (account, await store.ListByOwnerAsync(account.OwnerId, cancellationToken).ConfigureAwait(false));
     }
 }
 

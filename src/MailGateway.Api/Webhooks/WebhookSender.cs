@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using MailGateway.Imap.Networking;
 using Microsoft.Extensions.Options;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Webhooks;
 
@@ -52,24 +53,20 @@ internal sealed class WebhookSender : IDisposable
         {
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            var error = status switch
-            {
-                >= 200 and < 300 => null,
-                >= 300 and < 400 => $"HTTP {status}: redirects are not followed",
-                _ => $"HTTP {status}",
-            };
-            return new WebhookAttempt(at, status, Elapsed(started), error);
+            return status is >= 200 and < 300
+                ? new WebhookAttempt(at, status, Elapsed(started), null)
+                : WebhookAttempt.Failed(at, status, Elapsed(started), ErrorCatalogue.DeliveryFailure(status));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new WebhookAttempt(at, null, Elapsed(started), $"No answer within {_timeout.TotalSeconds:0.###} s");
+            return WebhookAttempt.Failed(at, null, Elapsed(started), ErrorCatalogue.DeliveryTimedOut(_timeout));
         }
         catch (HttpRequestException ex)
         {
             var refused = ex.InnerException is EgressRefusedException or EgressUnresolvedException
                 || ex.InnerException?.InnerException is EgressRefusedException or EgressUnresolvedException;
-            var error = refused ? "Destination refused: " + WebhookEgressGuard.NotReachable : ex.Message;
-            return new WebhookAttempt(at, null, Elapsed(started), error);
+            return WebhookAttempt.Failed(at, null, Elapsed(started),
+                refused ? ErrorCatalogue.DeliveryRefused(WebhookEgressGuard.NotReachable) : ErrorCatalogue.DeliveryUnreachable(ex.Message));
         }
     }
 

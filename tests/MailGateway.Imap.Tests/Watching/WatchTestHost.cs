@@ -7,12 +7,14 @@ using Microsoft.Extensions.Logging;
 namespace MailGateway.Imap.Tests.Watching;
 
 /// <summary>One private Dovecot for the watcher tests (no Redis).</summary>
-public sealed class WatchEnvFixture : IAsyncLifetime
+public class WatchEnvFixture : IAsyncLifetime
 {
     public MailEnvironment Env { get; private set; } = null!;
 
+    protected virtual MailServerKind Server => MailServerKind.Dovecot;
+
     public async ValueTask InitializeAsync() =>
-        Env = await MailEnvironment.StartAsync(new MailEnvironmentOptions { StartRedis = false }, TestContext.Current.CancellationToken);
+        Env = await MailEnvironment.StartAsync(new MailEnvironmentOptions { StartRedis = false, Server = Server }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

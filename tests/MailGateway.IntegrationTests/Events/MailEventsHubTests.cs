@@ -1,5 +1,6 @@
 using MailGateway.Api.Events;
 using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
 using MailKit;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,19 +24,23 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
-    [Fact]
-    public async Task New_mail_flag_changes_and_expunges_reach_the_subscriber()
+    [Theory]
+    [InlineData(MailServerKind.Dovecot)]
+    [InlineData(MailServerKind.Cyrus)] // no NOTIFY: IDLE on INBOX
+    public async Task New_mail_flag_changes_and_expunges_reach_the_subscriber(MailServerKind server)
     {
         var ct = TestContext.Current.CancellationToken;
         const string user = "user161";
-        using var http = _app.CreateClient("events-owner-161");
-        var accountId = await _app.RegisterAccountAsync(http, user, ct);
-        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken("events-owner-161"), ct);
+        var env = await fixture.ServerAsync(server);
+        var owner = $"events-owner-161-{server}";
+        using var http = _app.CreateClient(owner);
+        var accountId = await _app.RegisterAccountAsync(http, user, env, ct);
+        await using var client = await EventClient.ConnectAsync(_app, _app.CreateToken(owner), ct);
         await client.SubscribeAsync(accountId, ct);
-        await client.WaitForAsync("account.connected");
+        await client.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(60));
 
-        var uid = await fixture.Env.AppendAsync(user, "INBOX", TestMail.Create("Pushed to SignalR", "Preview of the pushed message body"), ct);
-        var created = await client.WaitForAsync("message.created");
+        var uid = await env.AppendAsync(user, "INBOX", TestMail.Create("Pushed to SignalR", "Preview of the pushed message body"), ct);
+        var created = await client.WaitForAsync("message.created", timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(accountId, created.GetProperty("accountId").GetString());
         Assert.StartsWith("evt_", created.GetProperty("id").GetString(), StringComparison.Ordinal);
         var data = created.GetProperty("data");
@@ -54,17 +59,17 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
         using (var read = await http.GetAsync($"/api/v1/accounts/{accountId}/messages/{messageId}", ct))
             Assert.NotEqual(System.Net.HttpStatusCode.InternalServerError, read.StatusCode);
 
-        using var other = await fixture.Env.ConnectAsync(user, ct);
+        using var other = await env.ConnectAsync(user, ct);
         await other.Inbox.OpenAsync(FolderAccess.ReadWrite, ct);
         await other.Inbox.AddFlagsAsync(new UniqueId(uid), MessageFlags.Seen | MessageFlags.Flagged, true, ct);
-        var updated = await client.WaitForAsync("message.updated", e => e.GetProperty("data").GetProperty("uid").GetUInt32() == uid);
+        var updated = await client.WaitForAsync("message.updated", e => e.GetProperty("data").GetProperty("uid").GetUInt32() == uid, TimeSpan.FromSeconds(60));
         Assert.True(updated.GetProperty("data").GetProperty("seen").GetBoolean());
         Assert.True(updated.GetProperty("data").GetProperty("flagged").GetBoolean());
         Assert.Equal(messageId, updated.GetProperty("data").GetProperty("messageId").GetString());
 
         await other.Inbox.AddFlagsAsync(new UniqueId(uid), MessageFlags.Deleted, true, ct);
         await other.Inbox.ExpungeAsync(ct);
-        var deleted = await client.WaitForAsync("message.deleted");
+        var deleted = await client.WaitForAsync("message.deleted", timeout: TimeSpan.FromSeconds(60));
         Assert.Equal(messageId, deleted.GetProperty("data").GetProperty("messageId").GetString());
 
         // Nothing was announced twice.

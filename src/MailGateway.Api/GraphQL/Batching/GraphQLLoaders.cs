@@ -25,7 +25,8 @@ public sealed record MessageFilter(
 /// <summary>
 /// The operation's batch loaders (scoped: one set per GraphQL operation). Mailbox lists are fetched once per
 /// account, all accounts in parallel; message pages are grouped per account and fetched one after another on
-/// that account (so one account never holds more than one pooled connection for them), accounts in parallel.
+/// one lease of that account (one pooled connection, one gate permit: <see cref="MessageService.ListManyAsync"/>),
+/// accounts in parallel.
 /// Both go through the same services as REST.
 /// </summary>
 internal sealed class GraphQLLoaders
@@ -61,21 +62,19 @@ internal sealed class GraphQLLoaders
         var caller = CallerOrThrow();
         var perAccount = await Task.WhenAll(keys.GroupBy(k => k.AccountId).Select(async group =>
         {
-            var results = new List<KeyValuePair<MessagePageKey, Task<MessageListResult>>>();
-            foreach (var key in group)
+            var pages = group.ToList();
+            IReadOnlyList<Task<MessageListResult>> results;
+            try
             {
-                var task = service.ListAsync(caller, key.AccountId, key.MailboxId, key.Filter.ToQuery(key.First), key.After, cancellationToken);
-                try
-                {
-                    await task;
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // Kept in the task for the field that asked for this page.
-                }
-                results.Add(new(key, task));
+                results = await service.ListManyAsync(caller, group.Key,
+                    [.. pages.Select(k => new MessagePageRequest(k.MailboxId, k.Filter.ToQuery(k.First), k.After))], cancellationToken);
             }
-            return results;
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The account could not be opened: every page of it fails the same way, for the field that asked.
+                results = [.. pages.Select(_ => Task.FromException<MessageListResult>(e))];
+            }
+            return pages.Select((key, i) => new KeyValuePair<MessagePageKey, Task<MessageListResult>>(key, results[i])).ToList();
         }));
         return perAccount.SelectMany(r => r).ToDictionary(r => r.Key, r => r.Value);
     }

@@ -16,7 +16,7 @@ internal static class MailEventSubscription
         var accountId = context.GetArgument<string>("accountId");
         var types = context.GetArgument<List<string>?>("types");
         var account = await context.Service<IAccountAccess>().FindAsync(caller, accountId, context.CancellationToken)
-            ?? throw GraphQLErrors.AccountNotFoundError();
+            ?? throw MailApiException.AccountNotFound();
         var filter = types is { Count: > 0 } ? types.ToHashSet(StringComparer.Ordinal) : null;
         var logger = context.Service<ILoggerFactory>().CreateLogger(typeof(MailEventSubscription));
         var demand = await context.Service<IWatchDemand>().AcquireAsync(account.Id, WatchDemandSources.GraphQL, context.CancellationToken);
