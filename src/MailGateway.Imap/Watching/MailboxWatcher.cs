@@ -57,7 +57,7 @@ internal sealed class MailboxWatcher(
                 try
                 {
                     client = await connector.ConnectAsync(account, cancellationToken).ConfigureAwait(false);
-                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectAsync(account, ct), views);
+                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectExtraAsync(account, ct), views);
                     await session.RunAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }

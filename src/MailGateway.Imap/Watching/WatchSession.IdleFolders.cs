@@ -7,24 +7,25 @@ namespace MailGateway.Imap;
 /// <summary>
 /// Without NOTIFY the watch IDLEs on INBOX and sweeps the rest every <c>Events:PollInterval</c>. For the folders in
 /// <c>Events:IdleFolders</c> (default Sent; a path or a special-use name) one extra connection each IDLEs on that
-/// folder and wakes the watch at once, at most <see cref="MaxIdleFolders"/>. A failing extra connection only ends
-/// itself: the sweep still covers its folder.
+/// folder and wakes the watch at once, at most <see cref="MaxIdleFolders"/>. Each extra connection holds a permit of
+/// the account's connection budget and closes when a request waits for it (<see cref="ExtraWatchConnection"/>); a
+/// failing or yielding extra connection only ends itself: the sweep still covers its folder.
 /// </summary>
 internal sealed partial class WatchSession
 {
     /// <summary>Extra connections per watched account, on top of the watch's own one.</summary>
     public const int MaxIdleFolders = 2;
 
-    private readonly List<(ImapClient Client, Task Loop)> _idlers = [];
+    private readonly List<Task> _idlers = [];
 
-    private async Task StartIdleFoldersAsync(Func<CancellationToken, Task<ImapClient>>? connect, CancellationToken cancellationToken)
+    private async Task StartIdleFoldersAsync(Func<CancellationToken, Task<ExtraWatchConnection?>>? connect, CancellationToken cancellationToken)
     {
         if (_notify || connect is null || !client.Capabilities.HasFlag(ImapCapabilities.Idle)) return;
         var names = options.IdleFolders.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var paths = names.Select(ResolveFolder).OfType<string>().Where(p => p != client.Inbox.FullName).Distinct(StringComparer.Ordinal).Take(MaxIdleFolders);
         foreach (var path in paths)
         {
-            ImapClient extra;
+            ExtraWatchConnection? extra;
             try
             {
                 extra = await connect(cancellationToken).ConfigureAwait(false);
@@ -34,7 +35,12 @@ internal sealed partial class WatchSession
                 WatchLog.IdleFolderFailed(logger, account.Id, path, ex);
                 continue;
             }
-            _idlers.Add((extra, Task.Run(() => IdleOnAsync(extra, path, cancellationToken), CancellationToken.None)));
+            if (extra is null)
+            {
+                WatchLog.IdleFolderYielded(logger, account.Id, path);
+                continue;
+            }
+            _idlers.Add(Task.Run(() => IdleOnAsync(extra, path, cancellationToken), CancellationToken.None));
         }
     }
 
@@ -47,8 +53,11 @@ internal sealed partial class WatchSession
             : null;
     }
 
-    private async Task IdleOnAsync(ImapClient extra, string path, CancellationToken cancellationToken)
+    private async Task IdleOnAsync(ExtraWatchConnection connection, string path, CancellationToken stopping)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, connection.Wanted);
+        var cancellationToken = linked.Token;
+        var extra = connection.Client;
         try
         {
             var folder = await extra.GetFolderAsync(path, cancellationToken).ConfigureAwait(false);
@@ -68,26 +77,21 @@ internal sealed partial class WatchSession
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (!stopping.IsCancellationRequested) WatchLog.IdleFolderYielded(logger, account.Id, path);
         }
         catch (Exception ex)
         {
             WatchLog.IdleFolderFailed(logger, account.Id, path, ex);
         }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false); // the connection and its budget permit
+        }
     }
 
     private async Task StopIdleFoldersAsync()
     {
-        foreach (var (extra, loop) in _idlers)
-        {
-            try
-            {
-                await loop.ConfigureAwait(false);
-            }
-            finally
-            {
-                extra.Dispose();
-            }
-        }
+        foreach (var loop in _idlers) await loop.ConfigureAwait(false); // each closes its own connection
         _idlers.Clear();
     }
 }

@@ -18,7 +18,7 @@ internal sealed partial class WatchSession(
     ChannelWriter<MailboxChange> output,
     TimeProvider time,
     ILogger logger,
-    Func<CancellationToken, Task<ImapClient>>? connectExtra = null,
+    Func<CancellationToken, Task<ExtraWatchConnection?>>? connectExtra = null,
     Caching.WatchedViews? views = null)
 {
     private enum SignalKind { Mailbox, Changed, Vanished, List }

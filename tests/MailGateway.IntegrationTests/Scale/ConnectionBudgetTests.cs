@@ -54,4 +54,52 @@ public sealed class ConnectionBudgetTests(RedisClusterFixture cluster) : IClassF
         TestContext.Current.SendDiagnosticMessage($"most connections of {User} seen by doveadm who: {max}");
         Assert.InRange(max, 1, PerAccount + 1);
     }
+
+    /// <summary>Item 4: an extra IDLE connection (<c>Events:IdleFolders</c>, without NOTIFY) holds a permit of the
+    /// account's budget, and gives it back when requests want it: with one connection per account, the watch, its extra
+    /// IDLE on Sent and the reads together never exceed 1 + 1 on the server.</summary>
+    [Fact]
+    public async Task An_extra_IDLE_connection_counts_in_the_budget_and_yields_to_requests()
+    {
+        const string user = "user91";
+        var ct = TestContext.Current.CancellationToken;
+        await cluster.Env.SeedAsync(user, 10, ct); // INBOX and Sent, Archive, ...
+        await using var gateways = await ScaleCluster.StartAsync(cluster, 3, ct, new Dictionary<string, string>
+        {
+            ["Imap:MaxConnectionsPerAccount"] = "1",
+            ["Events:UseNotify"] = "false",
+            ["Events:IdleFolders"] = "Sent",
+        });
+        await using var receiver = await WebhookReceiver.StartAsync(ct);
+        var accountId = (await gateways.RegisterAsync("budget-idle-owner", [user], ct))[0];
+        await ScaleOutTests.CreateWebhookAsync(gateways, 0, "budget-idle-owner", receiver, ct);
+        await gateways.WaitForWatchedAsync(w => w.Values.Sum() == 1, TimeSpan.FromSeconds(60), ct);
+        // The watch and its extra IDLE on Sent are both up (else this test would prove nothing).
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); await cluster.Env.CountConnectionsAsync(user, ct) < 2; await Task.Delay(200, ct))
+            Assert.True(DateTime.UtcNow < deadline, "the extra IDLE connection never opened");
+
+        var clients = Enumerable.Range(0, 3).Select(i => gateways.Client(i, "budget-idle-owner")).ToList();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var max = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                max = Math.Max(max, await cluster.Env.CountConnectionsAsync(user, CancellationToken.None));
+                await Task.Delay(50, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var response = await clients[i % 3].GetAsync($"/api/v1/accounts/{accountId}/mailboxes", ct);
+            return response.StatusCode;
+        }));
+        await stop.CancelAsync();
+        await sampler;
+        foreach (var client in clients) client.Dispose();
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        TestContext.Current.SendDiagnosticMessage($"most connections of {user} with an extra IDLE folder: {max}");
+        Assert.InRange(max, 1, 1 + 1);
+    }
 }
