@@ -35,6 +35,8 @@ public sealed class ReadCache
         meter.CreateObservableGauge("mailgateway.cache.bytes", () => _items.Bytes, "By", "Estimated size of the cached summaries and bodies.");
         meter.CreateObservableGauge("mailgateway.cache.entries", () => _items.Count, "{entry}", "Cached summaries and bodies.");
         meter.CreateObservableGauge("mailgateway.cache.views", () => _views.Count, "{mailbox}", "Mailbox views (UIDs + flags) kept.");
+        meter.CreateObservableCounter("mailgateway.cache.watched_hits", () => WatchedHits, "{read}",
+            "Pages and bodies answered from a watch-fed view with no IMAP command (Imap:Cache:TrustWatch).");
         meter.CreateObservableGauge("mailgateway.cache.hit_ratio", () => HitRatio, "1", "Hits / lookups since start.");
     }
 
