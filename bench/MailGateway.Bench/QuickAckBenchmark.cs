@@ -17,7 +17,7 @@ namespace MailGateway.Bench;
 /// </summary>
 internal static class QuickAckBenchmark
 {
-    private const int Rounds = 25;
+    private const int Rounds = 51;
 
     /// <summary><c>--quickack</c>: only this comparison, on a fresh server with 300 seeded messages (no gateway, no Redis).</summary>
     public static async Task<string> RunAloneAsync(MailServerKind server, CancellationToken cancellationToken)
@@ -41,12 +41,10 @@ internal static class QuickAckBenchmark
         using var acked = await ConnectAsync(env, user, quickAck: true, cancellationToken);
         foreach (var size in new[] { 2 * 1024, 8 * 1024, 32 * 1024, 48 * 1024 })
         {
-            var p = await MedianAsync(() => PartialAsync(plain, marker, size, cancellationToken));
-            var q = await MedianAsync(() => PartialAsync(acked, marker, size, cancellationToken));
+            var (p, q) = await MediansAsync(() => PartialAsync(plain, marker, size, cancellationToken), () => PartialAsync(acked, marker, size, cancellationToken));
             report.AppendLine(CultureInfo.InvariantCulture, $"| BODY.PEEK[TEXT]<0.{size}> | {p:F1} | {q:F1} |");
         }
-        var fp = await MedianAsync(() => SummariesAsync(plain, cancellationToken));
-        var fq = await MedianAsync(() => SummariesAsync(acked, cancellationToken));
+        var (fp, fq) = await MediansAsync(() => SummariesAsync(plain, cancellationToken), () => SummariesAsync(acked, cancellationToken));
         report.AppendLine(CultureInfo.InvariantCulture, $"| FETCH 20 summaries (ENVELOPE BODYSTRUCTURE) | {fp:F1} | {fq:F1} |");
         return report.ToString();
     }
@@ -78,17 +76,35 @@ internal static class QuickAckBenchmark
             MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure | MessageSummaryItems.Flags, cancellationToken);
     }
 
-    private static async Task<double> MedianAsync(Func<Task> work)
+    /// <summary>Both variants alternately (which goes first alternates too), so load on a shared machine hits both alike.</summary>
+    private static async Task<(double Plain, double Acked)> MediansAsync(Func<Task> plain, Func<Task> acked)
     {
-        await work(); // warm-up
-        var times = new List<double>(Rounds);
+        await plain(); // warm-up
+        await acked();
+        var p = new List<double>(Rounds);
+        var q = new List<double>(Rounds);
         for (var i = 0; i < Rounds; i++)
         {
-            var started = Stopwatch.GetTimestamp();
-            await work();
-            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (i % 2 == 0)
+            {
+                p.Add(await TimeAsync(plain));
+                q.Add(await TimeAsync(acked));
+            }
+            else
+            {
+                q.Add(await TimeAsync(acked));
+                p.Add(await TimeAsync(plain));
+            }
         }
-        times.Sort();
-        return times[Rounds / 2];
+        p.Sort();
+        q.Sort();
+        return (p[Rounds / 2], q[Rounds / 2]);
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> work)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await work();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 }

@@ -8,7 +8,7 @@ namespace MailGateway.Api.Cluster;
 
 internal static class ClusterExtensions
 {
-    /// <summary>Instance registry and heartbeat (Redis when configured), the ownership gauges. The watch supervisor
+    /// <summary>Instance registry and heartbeat (Redis when configured), the ownership gauges, the per-user rate windows. The watch supervisor
     /// (Events) asks <see cref="IGatewayInstances"/> who is live and <see cref="WatchOwnership"/> what is its own.</summary>
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
@@ -24,6 +24,9 @@ internal static class ClusterExtensions
         else services.TryAddSingleton<IGatewayInstances, InMemoryGatewayInstances>();
         // Replaces the pool's grant-everything default: one budget of IMAP connections for all instances.
         if (builder.Configuration.IsRedisConfigured()) services.Replace(ServiceDescriptor.Singleton<IImapConnectionBudget, RedisConnectionBudget>());
+        services.TryAddSingleton<LocalRateWindows>();
+        if (builder.Configuration.IsRedisConfigured()) services.TryAddSingleton<IRateWindows, RedisRateWindows>();
+        else services.TryAddSingleton<IRateWindows>(sp => sp.GetRequiredService<LocalRateWindows>());
         services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<InstanceHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());

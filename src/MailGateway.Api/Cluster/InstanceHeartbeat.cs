@@ -6,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace MailGateway.Api.Cluster;
 
 /// <summary>Registers this instance at start and renews it every <see cref="ClusterOptions.HeartbeatInterval"/> with
-/// what it is doing (accounts watched, IMAP connections open). The watch supervisor deregisters it on shutdown.</summary>
+/// what it is doing (accounts watched: watches connected and caught up; IMAP connections open). The watch supervisor deregisters it on shutdown.</summary>
 internal sealed class InstanceHeartbeat(
     IGatewayInstances instances,
     EventsInstance identity,
-    WatchSupervisor supervisor,
+    WatchConnections watches,
     ImapTelemetry imap,
     IOptions<ClusterOptions> options,
     TimeProvider time,
@@ -23,7 +23,7 @@ internal sealed class InstanceHeartbeat(
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
     public InstanceInfo Current() => new(identity.Id, Version, Environment.MachineName, StartedAt, time.GetUtcNow(),
-        supervisor.Watching.Count, imap.ConnectionsOpen);
+        watches.Connected, imap.ConnectionsOpen);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

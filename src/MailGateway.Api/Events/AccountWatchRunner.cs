@@ -12,11 +12,18 @@ internal sealed class AccountWatchRunner(
     ISyncStateStore syncState,
     IMailboxWatcher watcher,
     IMailEventPublisher publisher,
+    WatchConnections connections,
     EventsTelemetry telemetry,
     IOptions<EventsOptions> options,
     TimeProvider time)
 {
     public async Task RunAsync(string accountId, CancellationToken cancellationToken)
+    {
+        try { await WatchAsync(accountId, cancellationToken).ConfigureAwait(false); }
+        finally { connections.Forget(accountId); }
+    }
+
+    private async Task WatchAsync(string accountId, CancellationToken cancellationToken)
     {
         var account = await accounts.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
         while (account is { Disabled: false } && !cancellationToken.IsCancellationRequested)
@@ -82,6 +89,12 @@ internal sealed class AccountWatchRunner(
         }
         switch (change)
         {
+            case MailboxChange.Connected:
+                connections.Set(accountId, true);
+                break;
+            case MailboxChange.Disconnected or MailboxChange.AuthFailed:
+                connections.Set(accountId, false);
+                break;
             case MailboxChange.MailboxDeleted deleted:
                 await syncState.RemoveAsync(accountId, deleted.Mailbox, cancellationToken).ConfigureAwait(false);
                 break;

@@ -1,13 +1,14 @@
-using System.Globalization;
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.SignalR;
 
 namespace MailGateway.Api.Events;
 
 /// <summary>
-/// A hub method failing on a known fault (Redis down: <c>storage_unavailable</c>; IMAP down: <c>imap_unavailable</c>)
-/// answers a <see cref="HubException"/> whose message starts with the REST code and says when to retry, instead of
-/// SignalR's generic "unexpected error". Unknown exceptions keep the generic answer (no detail leaks).
+/// Hub errors from <see cref="ErrorCatalogue"/>: a hub method failing on a known fault (Redis down: <c>storage_unavailable</c>;
+/// IMAP down: <c>imap_unavailable</c>) answers a <see cref="HubException"/> whose message is <see cref="ApiError.CodedMessage"/>
+/// (the REST code first, then when to retry) instead of SignalR's generic "unexpected error". Unknown exceptions keep the
+/// generic answer (no detail leaks).
 /// </summary>
 internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
 {
@@ -17,16 +18,11 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
         {
             return await next(invocationContext).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not HubException && ImapExceptionHandler.Map(ex) is { Status: >= 500 } mapped)
+        catch (Exception ex) when (ex is not HubException && ErrorCatalogue.Describe(ex) is { } error)
         {
             if (StorageFailures.IsStorageFailure(ex))
                 FaultsLog.StorageFailed(logger, "HUB", invocationContext.HubMethodName, ex.GetType().Name);
-            throw new HubException(Describe(mapped), ex);
+            throw new HubException(error.CodedMessage, ex);
         }
     }
-
-    /// <summary>"code: title Retry after N s." — the code first, so clients can match on it.</summary>
-    internal static string Describe(MappedProblem mapped) => mapped.RetryAfter is { } retry
-        ? string.Create(CultureInfo.InvariantCulture, $"{mapped.Code}: {mapped.Title} Retry after {Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))} s.")
-        : $"{mapped.Code}: {mapped.Title}";
 }

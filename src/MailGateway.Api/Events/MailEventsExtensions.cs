@@ -1,4 +1,5 @@
 using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
@@ -37,6 +38,7 @@ internal static class MailEventsExtensions
         services.TryAddSingleton<IMailEventPublisher, MailEventPublisher>();
         services.TryAddSingleton<HubSubscriptions>();
         services.TryAddSingleton<AccountWatchRunner>();
+        services.TryAddSingleton<WatchConnections>();
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
         var signalR = services.AddSignalR(o => o.AddFilter<HubErrorFilter>());
@@ -75,8 +77,9 @@ internal static class MailEventsExtensions
     /// <summary><c>/hubs/mail</c> and the <c>/demo</c> live inbox page (static files under wwwroot/demo).</summary>
     public static IEndpointRouteBuilder MapMailEvents(this IEndpointRouteBuilder app)
     {
-        // A connection ends when the token that opened it expires; the client reconnects with a fresh one.
-        app.MapHub<MailEventsHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization();
+        // A connection ends when the token that opened it expires; the client reconnects with a fresh one. Negotiating
+        // and connecting count against the per-user request limit like any REST call.
+        app.MapHub<MailEventsHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true).RequireAuthorization().RequirePerUserRateLimit();
         app.MapDemoPage();
         return app;
     }

@@ -34,12 +34,4 @@ internal sealed class ImapExceptionHandler(IProblemDetailsService problems, ILog
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = ApiProblems.Details(error), Exception = exception })
             .ConfigureAwait(false);
     }
-
-    /// <summary><see cref="ErrorCatalogue.Describe"/> as a <see cref="MappedProblem"/>; null for an unexpected exception.</summary>
-    internal static MappedProblem? Map(Exception exception) => ErrorCatalogue.Describe(exception) is { } e
-        ? new MappedProblem(e.Status, e.Code, e.Title, e.Detail, e.RetryAfter)
-        : null;
 }
-
-/// <summary>A catalogue entry in the shape older callers read; new code uses <see cref="ApiError"/>.</summary>
-internal sealed record MappedProblem(int Status, string Code, string Title, string? Detail, TimeSpan? RetryAfter);

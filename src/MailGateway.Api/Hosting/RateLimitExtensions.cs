@@ -9,8 +9,8 @@ using MailGateway.Api.Shared;
 namespace MailGateway.Api.Hosting;
 
 /// <summary>Per-user rate limiting (partition = owner id, else client IP): <c>RateLimiting:PermitsPerMinute</c>
-/// requests per minute on route groups that opt in (0 turns it off); optionally every request per bearer token:
-/// <c>RateLimiting:PermitsPerMinutePerToken</c> (default 0 = off). Answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
+/// requests per minute on route groups that opt in (0 turns it off), cluster-wide with Redis; optionally every request per bearer token:
+/// <c>RateLimiting:PermitsPerMinutePerToken</c> (default 0 = off; per instance). Answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
 internal static class RateLimitExtensions
 {
     public const int DefaultPermitsPerMinute = 6000;
@@ -28,12 +28,9 @@ internal static class RateLimitExtensions
                 var key = context.User.Identity?.IsAuthenticated == true
                     ? Caller.From(context.User).OwnerId
                     : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                // Counted for the whole cluster when Redis is configured (Cluster/RateWindows.cs).
+                var windows = context.RequestServices.GetRequiredService<Cluster.IRateWindows>();
+                return RateLimitPartition.Get(key, k => new Cluster.WindowRateLimiter(windows, new(RateLimitPolicies.PerUser, k, permits, TimeSpan.FromMinutes(1))));
             });
             if (perToken > 0)
                 o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => TokenPartition(context, perToken));

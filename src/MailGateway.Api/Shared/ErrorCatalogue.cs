@@ -15,8 +15,11 @@ public sealed record ApiError(int Status, string Code, string Title, string? Det
     /// <summary>The text GraphQL errors, hub errors and webhook delivery logs carry: the detail, else the title.</summary>
     public string Message => Detail ?? Title;
 
-    /// <summary><c>code: message</c>, for channels that carry only a text (SignalR hub errors): clients match on the code.</summary>
-    public string CodedMessage => $"{Code}: {Message}";
+    /// <summary><c>code: message</c> (and <c>Retry after N s.</c>), for channels that carry only a text (SignalR hub errors):
+    /// clients match on the code.</summary>
+    public string CodedMessage => RetryAfterSeconds is { } seconds
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Code}: {Message} Retry after {seconds} s.")
+        : $"{Code}: {Message}";
 
     /// <summary>Whole seconds (at least 1) for a Retry-After header or <c>retryAfter</c> extension.</summary>
     public int? RetryAfterSeconds => RetryAfter is { } r ? Math.Max(1, (int)Math.Ceiling(r.TotalSeconds)) : null;

@@ -2,8 +2,9 @@ namespace MailGateway.Api.Webhooks;
 
 /// <summary>
 /// The durable delivery queue (Redis when configured, else in memory). Deliveries of one endpoint are claimed in
-/// due/event order with at most <c>MaxConcurrencyPerEndpoint</c> under lease at once; an expired lease (killed
-/// instance) puts the delivery back.
+/// due/event order with at most <c>MaxConcurrencyPerEndpoint</c> under lease at once; an endpoint whose slots are all
+/// in flight is skipped, so its backlog never delays other endpoints; an expired lease (killed instance) puts the
+/// delivery back.
 /// </summary>
 internal interface IWebhookQueue
 {
@@ -39,4 +40,7 @@ internal interface IWebhookQueue
 
     /// <summary>Deliveries waiting or in flight.</summary>
     Task<long> DepthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deliveries of one endpoint waiting or in flight (the per-endpoint cap counts these).</summary>
+    Task<long> PendingAsync(string webhookId, CancellationToken cancellationToken = default);
 }

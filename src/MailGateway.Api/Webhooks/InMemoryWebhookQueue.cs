@@ -183,4 +183,10 @@ internal sealed class InMemoryWebhookQueue(IOptions<WebhookOptions> options, Tim
         foreach (var entry in finished.Take(Math.Max(0, excess)))
             Remove(entry);
     }
+
+    public Task<long> PendingAsync(string webhookId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            return Task.FromResult((long)_entries.Values.Count(e => e.Delivery.WebhookId == webhookId && (e.Queued || e.Lease is not null)));
+    }
 }

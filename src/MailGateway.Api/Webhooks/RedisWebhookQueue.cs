@@ -9,7 +9,8 @@ namespace MailGateway.Api.Webhooks;
 internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IOptions<WebhookOptions> options) : IWebhookQueue
 {
     private static readonly string Prefix = RedisKeys.GroupPrefix("whq");
-    private static readonly RedisKey Due = Prefix + "due";
+    private static readonly RedisKey Due = Prefix + "due"; // the former single queue, drained by ClaimScript
+    private static readonly RedisKey Ready = Prefix + "ready";
     private static readonly RedisKey Processing = Prefix + "processing";
     private static readonly RedisKey Sequence = Prefix + "seq";
 
@@ -20,6 +21,7 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
     private static RedisKey LogKey(string webhookId) => Prefix + "log:" + webhookId;
     private static RedisKey ParkedKey(string webhookId) => Prefix + "parked:" + webhookId;
     private static RedisKey InflightKey(string webhookId) => Prefix + "inflight:" + webhookId;
+    private static RedisKey QueueKey(string webhookId) => Prefix + "q:" + webhookId;
     private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
     private long TtlSeconds => (long)Options.DeliveryRetention.TotalSeconds;
 
@@ -27,20 +29,20 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
     {
         var due = delivery.NextAttemptAt ?? DateTimeOffset.UtcNow;
         var result = await Db.ScriptEvaluateAsync(EnqueueScript,
-            [DeliveryKey(delivery.Id), Due, LogKey(delivery.WebhookId), Sequence],
-            [delivery.WebhookId, Serialize(delivery), Ms(due), Options.DeliveryLogLength, delivery.Id, TtlSeconds]).ConfigureAwait(false);
+            [DeliveryKey(delivery.Id), QueueKey(delivery.WebhookId), LogKey(delivery.WebhookId), Sequence],
+            [delivery.WebhookId, Serialize(delivery), Ms(due), Options.DeliveryLogLength, delivery.Id, TtlSeconds, Prefix]).ConfigureAwait(false);
         return (long)result > 0;
     }
 
     public Task AddNoticeAsync(WebhookDelivery notice, CancellationToken cancellationToken = default) =>
         Db.ScriptEvaluateAsync(EnqueueScript,
-            [DeliveryKey(notice.Id), Due, LogKey(notice.WebhookId), Sequence],
-            [notice.WebhookId, Serialize(notice), "", Options.DeliveryLogLength, notice.Id, TtlSeconds]);
+            [DeliveryKey(notice.Id), QueueKey(notice.WebhookId), LogKey(notice.WebhookId), Sequence],
+            [notice.WebhookId, Serialize(notice), "", Options.DeliveryLogLength, notice.Id, TtlSeconds, Prefix]);
 
     public async Task<ClaimedDelivery?> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var token = Guid.NewGuid().ToString("N");
-        var result = await Db.ScriptEvaluateAsync(ClaimScript, [Due, Processing],
+        var result = await Db.ScriptEvaluateAsync(ClaimScript, [Ready, Processing, Due],
             [Ms(now), Ms(now + Options.Lease), Options.MaxConcurrencyPerEndpoint, token, Prefix]).ConfigureAwait(false);
         if (result.IsNull || result.Resp2Type != ResultType.Array)
             return null;
@@ -54,19 +56,19 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
         var verb = outcome switch { ClaimOutcome.Requeue => "requeue", ClaimOutcome.Park => "park", _ => "finish" };
         var due = updated.NextAttemptAt ?? DateTimeOffset.UtcNow;
         var result = await Db.ScriptEvaluateAsync(ReleaseScript,
-            [DeliveryKey(updated.Id), Processing, InflightKey(updated.WebhookId), Due, ParkedKey(updated.WebhookId)],
-            [claim.LeaseToken, Serialize(updated), verb, Ms(due), TtlSeconds]).ConfigureAwait(false);
+            [DeliveryKey(updated.Id), Processing, InflightKey(updated.WebhookId), QueueKey(updated.WebhookId), ParkedKey(updated.WebhookId)],
+            [claim.LeaseToken, Serialize(updated), verb, Ms(due), TtlSeconds, Prefix, updated.WebhookId]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
     public Task UnparkAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Db.ScriptEvaluateAsync(UnparkScript, [ParkedKey(webhookId), Due], [Ms(now)]);
+        Db.ScriptEvaluateAsync(UnparkScript, [ParkedKey(webhookId), QueueKey(webhookId)], [Ms(now), Prefix, webhookId]);
 
     public async Task<bool?> RequeueAsync(WebhookDelivery updated, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var result = (long)await Db.ScriptEvaluateAsync(RequeueScript,
-            [DeliveryKey(updated.Id), Due, ParkedKey(updated.WebhookId)],
-            [updated.WebhookId, Serialize(updated), Ms(now)]).ConfigureAwait(false);
+            [DeliveryKey(updated.Id), QueueKey(updated.WebhookId), ParkedKey(updated.WebhookId), Due],
+            [updated.WebhookId, Serialize(updated), Ms(now), Prefix]).ConfigureAwait(false);
         return result < 0 ? null : result == 1;
     }
 
@@ -96,21 +98,26 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
 
     public Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
         Db.ScriptEvaluateAsync(DeleteScript,
-            [LogKey(webhookId), Due, Processing, ParkedKey(webhookId), InflightKey(webhookId)], [Prefix]);
+            [LogKey(webhookId), Due, Processing, ParkedKey(webhookId), InflightKey(webhookId), QueueKey(webhookId), Ready], [Prefix, webhookId]);
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
-        var first = await Db.SortedSetRangeByRankWithScoresAsync(Due, 0, 0).ConfigureAwait(false);
-        var lease = await Db.SortedSetRangeByRankWithScoresAsync(Processing, 0, 0).ConfigureAwait(false);
-        var scores = first.Concat(lease).Select(e => e.Score).ToList();
+        var ready = Db.SortedSetRangeByRankWithScoresAsync(Ready, 0, 0);
+        var lease = Db.SortedSetRangeByRankWithScoresAsync(Processing, 0, 0);
+        var legacy = Db.SortedSetRangeByRankWithScoresAsync(Due, 0, 0);
+        var scores = (await ready.ConfigureAwait(false)).Concat(await lease.ConfigureAwait(false)).Concat(await legacy.ConfigureAwait(false))
+            .Select(e => e.Score).ToList();
         return scores.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)scores.Min());
     }
 
-    public async Task<long> DepthAsync(CancellationToken cancellationToken = default)
+    public async Task<long> DepthAsync(CancellationToken cancellationToken = default) =>
+        (long)await Db.ScriptEvaluateAsync(DepthScript, [Ready, Processing, Due], [Prefix]).ConfigureAwait(false);
+
+    public async Task<long> PendingAsync(string webhookId, CancellationToken cancellationToken = default)
     {
-        var due = Db.SortedSetLengthAsync(Due);
-        var processing = Db.SortedSetLengthAsync(Processing);
-        return await due.ConfigureAwait(false) + await processing.ConfigureAwait(false);
+        var queued = Db.SortedSetLengthAsync(QueueKey(webhookId));
+        var inflight = Db.SortedSetLengthAsync(InflightKey(webhookId));
+        return await queued.ConfigureAwait(false) + await inflight.ConfigureAwait(false);
     }
 
     private static string Serialize(WebhookDelivery delivery) => JsonSerializer.Serialize(delivery, WebhookJson.Options);

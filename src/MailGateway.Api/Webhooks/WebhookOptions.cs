@@ -37,6 +37,16 @@ public sealed class WebhookOptions
     /// <summary>A claimed delivery returns to the queue when its instance has not finished it by then (killed instance).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Webhooks one user (token subject) may have: creating one more answers 409 <c>webhook_limit_reached</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxWebhooksPerUser { get; set; } = 25;
+
+    /// <summary>Deliveries of one endpoint waiting or in flight at which <c>/test</c> and manual retries answer 429
+    /// <c>too_many_pending_deliveries</c>. Mail events are always queued (they are never dropped): the claim order keeps
+    /// a backlog from delaying other endpoints.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxPendingPerEndpoint { get; set; } = 1000;
+
     /// <summary>Refuse nothing on network grounds: tests and demos with a receiver on loopback set it.</summary>
     public bool AllowPrivateNetworks { get; set; }
 

@@ -31,6 +31,9 @@ internal sealed partial class WebhookService(WebhookServices s)
         var (accountIds, accountProblem) = await s.CheckAccountsAsync(caller, request.AccountIds, cancellationToken).ConfigureAwait(false);
         if (accountProblem is not null)
             throw accountProblem;
+        var max = s.Options.Value.MaxWebhooksPerUser;
+        if ((await s.Store.ListByOwnerAsync(caller.OwnerId, cancellationToken).ConfigureAwait(false)).Count >= max)
+            throw WebhookServices.WebhookLimitReached(max);
 
         var now = s.Time.GetUtcNow();
         var secret = WebhookSigner.NewSecret();

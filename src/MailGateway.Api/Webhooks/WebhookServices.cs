@@ -83,5 +83,18 @@ internal sealed record WebhookServices(
         events is null ? [] : [.. events.Distinct(StringComparer.Ordinal)];
 
     public static MailApiException WebhookNotFound() => new(StatusCodes.Status404NotFound, "webhook_not_found", "The webhook was not found.");
+    public static MailApiException WebhookLimitReached(int max) => new(StatusCodes.Status409Conflict, "webhook_limit_reached",
+        "This user has the most webhooks allowed.", $"At most {max} webhooks per user (Webhooks:MaxWebhooksPerUser); delete one first.");
+
+    /// <summary>429 when the endpoint already has <c>MaxPendingPerEndpoint</c> deliveries waiting or in flight.</summary>
+    public async Task<MailApiException?> CheckPendingAsync(string webhookId, CancellationToken cancellationToken)
+    {
+        var max = Options.Value.MaxPendingPerEndpoint;
+        return await Queue.PendingAsync(webhookId, cancellationToken).ConfigureAwait(false) < max ? null
+            : new MailApiException(StatusCodes.Status429TooManyRequests, "too_many_pending_deliveries",
+                "This webhook has too many deliveries waiting.", $"At most {max} deliveries per webhook may wait (Webhooks:MaxPendingPerEndpoint).")
+            { RetryAfter = TimeSpan.FromSeconds(60) };
+    }
+
     public static MailApiException DeliveryNotFound() => new(StatusCodes.Status404NotFound, "delivery_not_found", "The delivery was not found.");
 }

@@ -17,6 +17,8 @@ internal static partial class WebhooksApi
             return WebhookServices.WebhookNotFound().ToProblem();
         if (!webhook.Enabled)
             return ApiProblems.Create(StatusCodes.Status409Conflict, "webhook_disabled", "The webhook is disabled; enable it first.");
+        if (await s.CheckPendingAsync(webhook.Id, cancellationToken) is { } tooMany)
+            throw tooMany;
         var now = s.Time.GetUtcNow();
         var data = JsonSerializer.SerializeToElement(new { webhookId = webhook.Id, message = "This is a test event from MailGateway." });
         var testEvent = new MailEvent("evt_test_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
@@ -56,6 +58,8 @@ internal static partial class WebhooksApi
         var delivery = await s.Queue.GetAsync(webhook.Id, deliveryId, cancellationToken);
         if (delivery is null || delivery.State == DeliveryState.Notice)
             return WebhookServices.DeliveryNotFound().ToProblem();
+        if (delivery.State is DeliveryState.Succeeded or DeliveryState.DeadLettered && await s.CheckPendingAsync(webhook.Id, cancellationToken) is { } tooMany)
+            throw tooMany;
         var now = s.Time.GetUtcNow();
         // A finished delivery gets one more attempt; one still on its schedule is just moved to now.
         var finished = delivery.State is DeliveryState.Succeeded or DeliveryState.DeadLettered;

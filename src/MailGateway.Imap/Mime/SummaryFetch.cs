@@ -16,6 +16,12 @@ internal static class SummaryFetch
 
     public static FetchRequest Request(ImapCapabilities capabilities) => new(Items(capabilities), SummaryHeaders);
 
+    /// <summary>After MailKit refused a summary FETCH answer: no BODYSTRUCTURE and no PREVIEW (the strings that can be long
+    /// literals), only what is always parsable: UID, flags, dates, size and the header fields (a streamed literal).</summary>
+    public static FetchRequest SafeRequest(ImapCapabilities capabilities) =>
+        new(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size
+            | (capabilities.HasFlag(ImapCapabilities.CondStore) ? MessageSummaryItems.ModSeq : MessageSummaryItems.None), SummaryHeaders);
+
     /// <summary>For one message's detail: every header (and References) besides the summary items.</summary>
     public static FetchRequest DetailRequest(ImapCapabilities capabilities) =>
         new(Items(capabilities) | MessageSummaryItems.Headers | MessageSummaryItems.References);

@@ -11,6 +11,12 @@ internal static class ImapErrors
         ex is IOException or ImapProtocolException or ServiceNotConnectedException or SocketException or TimeoutException
             or ObjectDisposedException;
 
+    /// <summary>True when MailKit refused to parse what the server sent (e.g. a BODYSTRUCTURE string sent as a literal over
+    /// 4 KiB): a retry of the same FETCH fails the same way, so the retry asks for less (<c>SummaryFetch.SafeRequest</c>).</summary>
+    public static bool IsUnparsable(Exception ex) =>
+        ex is ImapProtocolException && (ex.Message.Contains("exceeds the maximum allowed size", StringComparison.Ordinal)
+            || ex.Message.StartsWith("Syntax error", StringComparison.Ordinal));
+
     /// <summary>True when a fresh connection may well succeed: the connection was dropped (BYE, reset, EOF, TLS),
     /// not timed out (a second wait as long as the first would only double the caller's wait).</summary>
     public static bool IsRetryable(Exception ex) => TimeoutIn(ex) is null;

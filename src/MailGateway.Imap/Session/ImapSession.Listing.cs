@@ -13,7 +13,7 @@ internal sealed partial class ImapSession
         var limit = Math.Clamp(query.Limit, 1, 200);
         if (WatchedPage(mailbox, query, limit) is { } watched) return watched;
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
-        if (await CachedPageAsync(client, mailbox, query, limit, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
+        if (!_safeSummaries && await CachedPageAsync(client, mailbox, query, limit, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
         // The state is taken first: a change racing with the page is then reported again by /changes, never lost.
         var (folder, state) = await SelectWithStateAsync(mailbox, cancellationToken).ConfigureAwait(false);
 
@@ -26,7 +26,7 @@ internal sealed partial class ImapSession
                 : before <= 1 ? 0
                 : await CountAsync(client, folder, SearchQuery.Uids(new UniqueIdRange(UniqueId.MinValue, new UniqueId(before - 1))), cancellationToken).ConfigureAwait(false);
             var first = Math.Max(0, below - limit);
-            items = below == 0 ? [] : await folder.FetchAsync(first, below - 1, SummaryRequest(client), cancellationToken).ConfigureAwait(false);
+            items = below == 0 ? [] : await folder.FetchAsync(first, below - 1, PageRequest(client), cancellationToken).ConfigureAwait(false);
             if (query.BeforeUid is { } cursor) items = [.. items.Where(i => i.UniqueId.Id < cursor)];
             more = first > 0;
         }
@@ -36,7 +36,7 @@ internal sealed partial class ImapSession
             IList<UniqueId> found = search is null ? [] : await folder.SearchAsync(search, cancellationToken).ConfigureAwait(false);
             var page = found.OrderByDescending(u => u.Id).Take(limit).ToList();
             more = found.Count > page.Count;
-            items = page.Count == 0 ? [] : await folder.FetchAsync(page, SummaryRequest(client), cancellationToken).ConfigureAwait(false);
+            items = page.Count == 0 ? [] : await folder.FetchAsync(page, PageRequest(client), cancellationToken).ConfigureAwait(false);
         }
 
         var summaries = await SummariesAsync(client, folder, items, mailbox, cancellationToken).ConfigureAwait(false);
@@ -50,7 +50,7 @@ internal sealed partial class ImapSession
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
-        var fetched = await folder.FetchAsync(UidSet(uids), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
+        var fetched = await folder.FetchAsync(UidSet(uids), PageRequest(client), cancellationToken).ConfigureAwait(false);
         var byUid = (await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Uid);
         return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => byUid[u])];
     });
@@ -84,12 +84,19 @@ internal sealed partial class ImapSession
 
     internal static FetchRequest SummaryRequest(ImapClient client) => SummaryFetch.Request(client.Capabilities);
 
-    /// <summary>Fetched items as summaries, newest first, with previews computed where the server sent none.</summary>
-    private static async Task<List<MessageSummary>> SummariesAsync(ImapClient client, IMailFolder folder, IList<IMessageSummary> items, string mailbox, CancellationToken cancellationToken)
+    /// <summary>The summary request, or after a refused answer the safe one: a page is always served.</summary>
+    private FetchRequest PageRequest(ImapClient client) => _safeSummaries ? SummaryFetch.SafeRequest(client.Capabilities) : SummaryRequest(client);
+
+    /// <summary>Fetched items as summaries, newest first, with previews computed where the server sent none. After a refused
+    /// answer (safe request) every item is marked <c>Unparsable</c>: its attachments and preview are unknown.</summary>
+    private async Task<List<MessageSummary>> SummariesAsync(ImapClient client, IMailFolder folder, IList<IMessageSummary> items, string mailbox, CancellationToken cancellationToken)
     {
-        var previews = await SummaryPreviews.ComputeAsync(client, folder, items, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<uint, string> previews = _safeSummaries
+            ? new Dictionary<uint, string>()
+            : await SummaryPreviews.ComputeAsync(client, folder, items, cancellationToken).ConfigureAwait(false);
         return [.. items.OrderByDescending(i => i.UniqueId.Id)
-            .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity, previews.GetValueOrDefault(i.UniqueId.Id)))];
+            .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity, previews.GetValueOrDefault(i.UniqueId.Id)))
+            .Select(s => _safeSummaries ? s with { Unparsable = true } : s)];
     }
 
     internal static UniqueIdSet UidSet(IEnumerable<uint> uids)

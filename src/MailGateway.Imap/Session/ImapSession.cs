@@ -15,6 +15,8 @@ internal sealed partial class ImapSession : IImapSession
     private bool _broken;
     private bool _committed;
     private bool _retrying;
+    /// <summary>The first attempt failed on an answer MailKit refused to parse: summaries are fetched without structure.</summary>
+    private bool _safeSummaries;
     private int _disposed;
 
     public ImapSession(ImapSessionPool pool, AccountPool accountPool, ImapAccount account)
@@ -99,6 +101,7 @@ internal sealed partial class ImapSession : IImapSession
         {
             _committed = false;
             _retrying = attempt > 1;
+            if (attempt == 1) _safeSummaries = false;
             try
             {
                 return await operation().ConfigureAwait(false);
@@ -111,6 +114,7 @@ internal sealed partial class ImapSession : IImapSession
             {
                 var committed = _committed;
                 DropConnection();
+                if (ImapErrors.IsUnparsable(ex)) _safeSummaries = true;
                 if (attempt == 1 && !committed && ImapErrors.IsRetryable(ex))
                 {
                     _pool.Retrying(_account.Id, ex);

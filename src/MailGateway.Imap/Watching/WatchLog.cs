@@ -31,4 +31,8 @@ internal static partial class WatchLog
     [LoggerMessage(EventId = 2007, EventName = "WatchWaiting", Level = LogLevel.Trace,
         Message = "Account {AccountId}: {Step}")]
     public static partial void Step(ILogger logger, string accountId, string step);
+
+    [LoggerMessage(EventId = 3711, EventName = "WatchFetchIncomplete", Level = LogLevel.Warning,
+        Message = "Account {AccountId} mailbox {Mailbox}: {Count} new messages came back without their summary items (attempt {Attempt}); fetching them again")]
+    public static partial void FetchIncomplete(ILogger logger, string accountId, string mailbox, int count, int attempt);
 }

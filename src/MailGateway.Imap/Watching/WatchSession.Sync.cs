@@ -161,7 +161,7 @@ internal sealed partial class WatchSession
             await EmitAsync(new MailboxChange.FlagsChanged(path, now.UidValidity, c.UniqueId.Id, flags, modSeq), cancellationToken).ConfigureAwait(false);
         }
 
-        var fetched = delta.New.Where(f => f.UniqueId.IsValid && f.UniqueId.Id >= known.UidNext).OrderBy(f => f.UniqueId.Id).ToList();
+        var (fetched, stoppedAt) = await CompleteArrivalsAsync(folder, now.UidValidity, known.UidNext, delta.New, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<MessageSummary> added = [];
         if (fetched.Count > 0)
         {
@@ -185,7 +185,10 @@ internal sealed partial class WatchSession
         }
 
         Seen(folder);
-        var synced = new MailboxState(now.UidValidity, nextUid, Math.Max(maxModSeq, delta.ServerModSeq));
+        // Stopped before an arrival that could not be fetched whole: neither UIDNEXT nor HIGHESTMODSEQ may pass it.
+        var synced = stoppedAt is { } stop
+            ? new MailboxState(now.UidValidity, stop, known.HighestModSeq)
+            : new MailboxState(now.UidValidity, nextUid, Math.Max(maxModSeq, delta.ServerModSeq));
         state[path] = synced;
         _views?.Apply(path, known, synced, added, flagChanges, removed);
         await EmitAsync(new MailboxChange.Synced(path, synced), cancellationToken).ConfigureAwait(false);

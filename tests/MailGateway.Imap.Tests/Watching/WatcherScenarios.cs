@@ -106,4 +106,27 @@ public abstract class WatcherScenarios(WatchEnvFixture fixture)
         var more = await third.CollectAsync<MailboxChange.MessagesAdded>(TimeSpan.FromSeconds(1));
         Assert.Empty(more);
     }
+
+    [Fact]
+    public async Task Each_sweep_is_one_LIST_STATUS_command_not_a_STATUS_per_mailbox()
+    {
+        const string user = "user195";
+        var ct = TestContext.Current.CancellationToken;
+        await using var services = Fixture.CreateServices(useNotify: false, pollInterval: TimeSpan.FromSeconds(1));
+        using var commands = new CommandCounter(services);
+        await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), Fixture.Account(user), new Dictionary<string, MailboxState>());
+        await watch.WaitForAsync<MailboxChange.Connected>();
+
+        // A folder without its own IDLE: the sweep finds the new message.
+        var uid = await Fixture.Env.AppendAsync(user, "Archive", Mail("Found by the sweep"), ct);
+        var added = await watch.WaitForAsync<MailboxChange.MessagesAdded>(a => a.Mailbox == "Archive", TimeSpan.FromSeconds(30));
+        Assert.Equal(uid, Assert.Single(added.Messages).Uid);
+
+        // Quiet sweeps: LIST (RETURN STATUS) once each, never a STATUS per mailbox.
+        var lists = commands.Of("LIST");
+        var statuses = commands.Of("STATUS");
+        await watch.CollectAsync<MailboxChange>(TimeSpan.FromSeconds(3.5));
+        Assert.True(commands.Of("LIST") - lists >= 2, $"{commands.Of("LIST") - lists} LIST commands in 3.5 s of 1 s sweeps");
+        Assert.Equal(statuses, commands.Of("STATUS"));
+    }
 }

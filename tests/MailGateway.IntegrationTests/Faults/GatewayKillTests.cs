@@ -49,7 +49,12 @@ public sealed class GatewayKillTests(MailEnvFixture fixture)
             Assert.Equal(HttpStatusCode.Created, create.StatusCode);
             receiver.Trust(JsonDocument.Parse(await create.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("secret").GetString()!);
 
-            // The webhook's demand makes the instance watch the account: mail appended now is delivered.
+            // The webhook's demand makes the instance watch the account; once the watch has its baseline, new mail is announced.
+            await using (var events = await EventClient.ConnectAsync(doomed.Address, token, ct))
+            {
+                await events.SubscribeAsync(accountId, ct);
+                await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(60));
+            }
             await AppendAsync(http, accountId, "Before the kill", ct);
             await receiver.WaitForAsync(1, TimeSpan.FromSeconds(60), r => Subject(r) == "Before the kill" && r.AnsweredStatus == 200);
 

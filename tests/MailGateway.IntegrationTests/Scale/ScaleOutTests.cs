@@ -15,7 +15,7 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
 
-    [Fact(Skip = "Under investigation: after the 20:30 merge of main, 12 of 60 messages appended while a killed instance's accounts moved never reached the webhook within 90 s (passed before that merge).")]
+    [Fact]
     public async Task Sixty_accounts_spread_over_three_instances_and_a_killed_instances_accounts_move_without_loss()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -44,7 +44,7 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
         TestContext.Current.SendDiagnosticMessage($"spread {string.Join('/', spread.Values)}; watched again after {moved.TotalSeconds:F1} s");
     }
 
-    [Fact(Skip = "Under investigation: a run on the loaded 2-core machine missed 13 of 108 webhook deliveries (issue 15 item 6).")]
+    [Fact]
     public async Task A_rolling_restart_of_all_three_instances_loses_and_repeats_no_event()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -90,7 +90,7 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
     private static async Task AssertEachOnceAsync(WebhookReceiver receiver, IReadOnlyCollection<string> subjects)
     {
         static string? Subject(ReceivedWebhook r) =>
-            r.Event.GetProperty("data").TryGetProperty("summary", out var s) ? s.GetProperty("subject").GetString() : null;
+            r.Event.GetProperty("data").TryGetProperty("summary", out var s) && s.TryGetProperty("subject", out var subject) ? subject.GetString() : null;
         var wanted = subjects.ToHashSet();
         try
         {
@@ -99,7 +99,8 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
         catch (TimeoutException e)
         {
             var seen = receiver.Received.Select(Subject).ToHashSet();
-            throw new TimeoutException($"{e.Message} Missing: {string.Join(", ", subjects.Where(s => !seen.Contains(s)))}", e);
+            var other = receiver.Received.Where(r => !wanted.Contains(Subject(r) ?? "")).Select(r => r.Body);
+            throw new TimeoutException($"{e.Message} Missing: {string.Join(", ", subjects.Where(s => !seen.Contains(s)))}. Other: {string.Join("\n", other)}", e);
         }
         await Task.Delay(TimeSpan.FromSeconds(3));
         var got = receiver.Received.Where(r => r.Type == "message.created" && r.AnsweredStatus is >= 200 and < 300)

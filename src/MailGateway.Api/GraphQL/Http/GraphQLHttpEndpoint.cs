@@ -73,7 +73,7 @@ internal static class GraphQLHttpEndpoint
         if (string.IsNullOrWhiteSpace(request?.Query))
             return GraphQLHttpResult.BadRequest(mediaType, GraphQLErrors.ValidationFailed, "The request has no GraphQL document in 'query'.");
 
-        if (limiter.TryAcquire(Caller.From(http.User)) is { } retryAfter)
+        if (await limiter.TryAcquireAsync(Caller.From(http.User), cancellationToken) is { } retryAfter)
         {
             GraphQLLog.RateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GraphQLHttpEndpoint)));
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

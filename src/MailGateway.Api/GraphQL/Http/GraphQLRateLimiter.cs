@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 using MailGateway.Api.Shared;
 
@@ -6,26 +6,17 @@ namespace MailGateway.Api.GraphQL.Http;
 
 /// <summary>
 /// Per-user budget of GraphQL operations (HTTP requests and WebSocket subscribes alike), keyed by the
-/// caller's owner id so one user cannot starve the others whatever transport they use.
+/// caller's owner id so one user cannot starve the others whatever transport they use; counted for the whole
+/// cluster when Redis is configured (<see cref="IRateWindows"/>).
 /// </summary>
-internal sealed class GraphQLRateLimiter : IDisposable
+internal sealed class GraphQLRateLimiter(IRateWindows windows, IOptions<GraphQLApiOptions> options)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public GraphQLRateLimiter(IOptions<GraphQLApiOptions> options)
-    {
-        var o = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(owner => RateLimitPartition.GetFixedWindowLimiter(owner,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = o.RequestsPerWindow, Window = o.RateLimitWindow, QueueLimit = 0 }));
-    }
+    private const string Policy = "graphql";
 
     /// <summary>Takes one permit; null when allowed, else how long to wait.</summary>
-    public TimeSpan? TryAcquire(Caller caller)
+    public ValueTask<TimeSpan?> TryAcquireAsync(Caller caller, CancellationToken cancellationToken)
     {
-        using var lease = _limiter.AttemptAcquire(caller.OwnerId);
-        if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var o = options.Value;
+        return windows.TryTakeAsync(new RateWindowKey(Policy, caller.OwnerId, o.RequestsPerWindow, o.RateLimitWindow), cancellationToken);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

@@ -47,17 +47,21 @@ internal sealed partial class GraphQLWebSocketConnection
             Finish(id, GraphQLErrors.Create("too_many_operations", $"At most {options.MaxOperationsPerConnection} operations may run on one connection."));
             return;
         }
-        if (limiter.TryAcquire(Caller.From(user)) is not null)
-        {
-            Finish(id, GraphQLErrors.Create("rate_limited", "Too many GraphQL requests; try again later."));
-            return;
-        }
         // Executing may take a while (IMAP); keep reading pings and completes meanwhile.
         _executions.Add(Task.Run(() => ExecuteAsync(id, request, user, operation)));
     }
 
     private async Task ExecuteAsync(string id, GraphQLRequest request, System.Security.Claims.ClaimsPrincipal user, Operation operation)
     {
+        // The permit is taken here, off the read loop: with Redis it is a round trip.
+        TimeSpan? refused;
+        try { refused = await limiter.TryAcquireAsync(Caller.From(user), operation.Token); }
+        catch (OperationCanceledException) { return; }
+        if (refused is not null)
+        {
+            Finish(id, GraphQLErrors.Create("rate_limited", "Too many GraphQL requests; try again later."));
+            return;
+        }
         await using var scope = _scopes.CreateAsyncScope();
         ExecutionResult result;
         try
