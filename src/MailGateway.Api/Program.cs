@@ -7,6 +7,7 @@ using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
 using MailGateway.Api.Sending;
+using MailGateway.Api.Storage;
 using MailGateway.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.AddSending();           // SMTP submission through a durable outbox
 builder.AddGraphQLApi();
 
 var app = builder.Build();
+if (args.Contains(RedisKeyMigration.Command)) { await RedisKeyMigration.RunAsync(app); return; } // one-shot, then exit
 
 app.UseGatewayHosting();
 app.MapAccountsApi();
