@@ -20,8 +20,9 @@ public static class ImapServiceCollectionExtensions
             .Validate(o => o.TrustedCertificateFiles.All(File.Exists), "Every Imap:TrustedCertificateFiles entry must be an existing PEM file.")
             .ValidateOnStart();
         services.AddOptions<ReadCacheOptions>().Bind(section.GetSection(ReadCacheOptions.Section))
-            .Validate(o => o.MaxBytes >= 0 && o.MaxBodyBytes >= 0 && o.MaxMailboxViews >= 1 && o.WatchMaxSilence > TimeSpan.FromSeconds(1),
-                "Imap:Cache sizes must not be negative and WatchMaxSilence must exceed one second.")
+            .Validate(o => o.MaxBytes >= 0 && o.MaxBodyBytes >= 0 && o.MaxMailboxViews >= 1 && o.WatchMaxSilence > TimeSpan.FromSeconds(1) &&
+                o.SharedTtl > TimeSpan.Zero && o.SharedMaxEntryBytes >= 0,
+                "Imap:Cache sizes must not be negative, WatchMaxSilence must exceed one second and SharedTtl be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<ReadCache>();
         services.AddMetrics();

@@ -16,6 +16,15 @@ public class CallerTests
     }
 
     [Fact]
+    public void Owner_holds_the_tenant_when_the_token_names_one_without_an_object_id()
+    {
+        var first = Caller.From(User(("tid", "t1"), ("iss", "https://issuer"), ("sub", "s1")));
+        var second = Caller.From(User(("tid", "t2"), ("iss", "https://issuer"), ("sub", "s1")));
+        Assert.Equal("tid:t1/iss:https://issuer/sub:s1", first.OwnerId);
+        Assert.NotEqual(first.OwnerId, second.OwnerId);
+    }
+
+    [Fact]
     public void Owner_is_issuer_and_subject_otherwise()
     {
         var caller = Caller.From(User(("iss", "https://issuer"), ("sub", "s1")));

@@ -72,6 +72,9 @@ internal static class AuthExtensions
             throw new InvalidOperationException($"Unknown Authentication:Provider '{provider}'. Use EntraId, Oidc or Development.");
         }
 
+        // Roles count only from admin tenants (Authentication:AdminTenants), on every API alike.
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, TenantRoles>();
+
         // After the provider's own configuration (Identity.Web sets Events in Configure): chain, don't replace.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .PostConfigure<ILoggerFactory>((o, loggers) =>

@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace MailGateway.Api.Shared;
 
 /// <summary>Who is calling: the owner key of their accounts, and what they may do.</summary>
-/// <param name="OwnerId">tid+oid when present, else iss+sub.</param>
+/// <param name="OwnerId">tid+oid when present, else iss+sub (prefixed with tid when the token names a tenant).</param>
 public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> Permissions, bool IsApp)
 {
     public const string AdminRole = "MailGateway.Admin";
@@ -20,9 +20,11 @@ public sealed record Caller(string OwnerId, bool IsAdmin, IReadOnlySet<string> P
 
         var tid = Find("tid", "http://schemas.microsoft.com/identity/claims/tenantid");
         var oid = Find("oid", "http://schemas.microsoft.com/identity/claims/objectidentifier");
-        var owner = tid is not null && oid is not null
-            ? $"tid:{tid}/oid:{oid}"
-            : $"iss:{Find("iss") ?? user.Identity?.AuthenticationType ?? "unknown"}/sub:{Find("sub", ClaimTypes.NameIdentifier) ?? ""}";
+        // The tenant is always part of the key: one user id in two tenants never shares accounts.
+        var issuerAndSubject = $"iss:{Find("iss") ?? user.Identity?.AuthenticationType ?? "unknown"}/sub:{Find("sub", ClaimTypes.NameIdentifier) ?? ""}";
+        var owner = tid is null ? issuerAndSubject
+            : oid is not null ? $"tid:{tid}/oid:{oid}"
+            : $"tid:{tid}/{issuerAndSubject}";
 
         var scopes = user.FindAll("scp").Concat(user.FindAll("http://schemas.microsoft.com/identity/claims/scope"))
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));

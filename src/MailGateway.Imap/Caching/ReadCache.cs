@@ -11,7 +11,7 @@ namespace MailGateway.Imap.Caching;
 /// per mailbox for the volatile parts. Nothing here is trusted without a proof of freshness from the server: see
 /// <c>ImapSession.CachedListing.cs</c>. No invalidation is needed: a change anywhere raises the mailbox's state.
 /// </summary>
-public sealed class ReadCache
+public sealed partial class ReadCache
 {
     public const string MeterName = "MailGateway.ImapCache";
 
@@ -19,13 +19,15 @@ public sealed class ReadCache
     private readonly ConcurrentDictionary<ViewKey, MailboxView> _views = new();
     private readonly ConcurrentDictionary<string, WatchFeed> _feeds = new(StringComparer.Ordinal);
     private readonly ReadCacheOptions _options;
+    private readonly ISharedReadCache? _shared;
     private readonly Counter<long> _lookups;
     private long _hits;
     private long _misses;
     private long _watchedHits;
 
-    public ReadCache(IOptions<ReadCacheOptions> options, IMeterFactory meterFactory)
+    public ReadCache(IOptions<ReadCacheOptions> options, IMeterFactory meterFactory, ISharedReadCache? shared = null)
     {
+        _shared = shared;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meterFactory);
         _options = options.Value;
@@ -35,6 +37,10 @@ public sealed class ReadCache
         meter.CreateObservableGauge("mailgateway.cache.bytes", () => _items.Bytes, "By", "Estimated size of the cached summaries and bodies.");
         meter.CreateObservableGauge("mailgateway.cache.entries", () => _items.Count, "{entry}", "Cached summaries and bodies.");
         meter.CreateObservableGauge("mailgateway.cache.views", () => _views.Count, "{mailbox}", "Mailbox views (UIDs + flags) kept.");
+        meter.CreateObservableCounter("mailgateway.cache.shared_hits", () => SharedHits, "{entry}",
+            "Summaries and bodies found in the shared store (Imap:Cache:Shared) after a local miss.");
+        meter.CreateObservableCounter("mailgateway.cache.watched_hits", () => WatchedHits, "{read}",
+            "Pages and bodies answered from a watch-fed view with no IMAP command (Imap:Cache:TrustWatch).");
         meter.CreateObservableGauge("mailgateway.cache.hit_ratio", () => HitRatio, "1", "Hits / lookups since start.");
     }
 

@@ -24,4 +24,11 @@ public sealed class ReadCacheOptions
     /// <summary>With <see cref="TrustWatch"/>: the watch must have heard from the server within this long (the watcher
     /// renews IDLE at half this period), else reads prove freshness with a command again.</summary>
     public TimeSpan WatchMaxSilence { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Also keep summaries and bodies in the shared store (Redis) so another instance serving the account finds
+    /// them; flags and membership stay per instance and are proven as usual. Mail content then sits in Redis (TTL below).</summary>
+    public bool Shared { get; set; }
+    /// <summary>How long a shared entry lives.</summary>
+    public TimeSpan SharedTtl { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>A serialized summary or body larger than this is not shared.</summary>
+    public int SharedMaxEntryBytes { get; set; } = 256 * 1024;
 }

@@ -74,34 +74,63 @@ internal sealed partial class ImapSession
     private static async Task<uint[]> AllUidsAsync(IMailFolder folder, CancellationToken cancellationToken) =>
         [.. (await folder.SearchAsync(SearchQuery.All, cancellationToken).ConfigureAwait(false)).Select(u => u.Id).Order()];
 
-    /// <summary>Summaries of <paramref name="uids"/> in that order: immutable parts from the cache, flags from the
-    /// view; what is missing comes from one UID FETCH (and is cached). Null when the mailbox changed identity.</summary>
+    /// <summary>Summaries of <paramref name="uids"/> in that order: immutable parts from the cache (this instance's, else
+    /// the shared one), flags from the view; flags the view lacks come from one UID FETCH (FLAGS MODSEQ), whole
+    /// summaries missing from both caches from one UID FETCH (and are cached). Null when the mailbox changed identity.</summary>
     private async Task<List<MessageSummary>?> CachedSummariesAsync(ImapClient client, ReadCache cache, MailboxView view, string mailbox, uint uidValidity,
         uint[] uids, CancellationToken cancellationToken)
     {
-        var result = new MessageSummary?[uids.Length];
+        var parts = new MessageSummary?[uids.Length];
         var missing = new List<uint>();
         for (var i = 0; i < uids.Length; i++)
         {
-            if (cache.TryGetSummary(CacheScope, mailbox, uidValidity, uids[i], out var cached) && view.TryGetFlags(uids[i], out var flags))
-                result[i] = cached with { Flags = flags.Flags, ModSeq = flags.ModSeq };
+            if (cache.TryGetSummary(CacheScope, mailbox, uidValidity, uids[i], out var cached)) parts[i] = cached;
             else missing.Add(uids[i]);
+        }
+        var shared = await cache.LoadSharedSummariesAsync(CacheScope, mailbox, uidValidity, missing, cancellationToken).ConfigureAwait(false);
+        var result = new MessageSummary?[uids.Length];
+        var needFlags = new List<uint>();
+        missing.Clear();
+        for (var i = 0; i < uids.Length; i++)
+        {
+            if ((parts[i] ?? shared.GetValueOrDefault(uids[i])) is not { } part) missing.Add(uids[i]);
+            else if (view.TryGetFlags(uids[i], out var flags)) result[i] = part with { Flags = flags.Flags, ModSeq = flags.ModSeq };
+            else
+            {
+                parts[i] = part;
+                needFlags.Add(uids[i]);
+            }
+        }
+        if (missing.Count == 0 && needFlags.Count == 0) return [.. result.OfType<MessageSummary>()];
+
+        var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (folder.UidValidity != uidValidity) return null;
+        var byUid = new Dictionary<uint, MessageSummary>();
+        if (needFlags.Count > 0)
+        {
+            var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq);
+            foreach (var f in await folder.FetchAsync(UidSet(needFlags), request, cancellationToken).ConfigureAwait(false))
+            {
+                var flags = SummaryMapper.Flags(f.Flags, f.Keywords);
+                view.MergeFlags(f.UniqueId.Id, flags, f.ModSeq ?? 0);
+                if (Array.IndexOf(uids, f.UniqueId.Id) is var at and >= 0 && parts[at] is { } part)
+                    byUid[f.UniqueId.Id] = part with { Flags = flags, ModSeq = f.ModSeq ?? 0 };
+            }
         }
         if (missing.Count > 0)
         {
-            var folder = await EnsureSelectedAsync(mailbox, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
-            if (folder.UidValidity != uidValidity) return null;
             var fetched = await folder.FetchAsync(UidSet(missing), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
-            var byUid = new Dictionary<uint, MessageSummary>();
-            foreach (var summary in await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false))
+            var summaries = await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false);
+            foreach (var summary in summaries)
             {
                 byUid[summary.Uid] = summary;
                 cache.PutSummary(CacheScope, summary);
                 view.MergeFlags(summary.Uid, summary.Flags, summary.ModSeq);
             }
-            for (var i = 0; i < uids.Length; i++)
-                if (result[i] is null && byUid.TryGetValue(uids[i], out var summary)) result[i] = summary;
+            await cache.ShareSummariesAsync(CacheScope, summaries, cancellationToken).ConfigureAwait(false);
         }
+        for (var i = 0; i < uids.Length; i++)
+            if (result[i] is null && byUid.TryGetValue(uids[i], out var summary)) result[i] = summary;
         // A message expunged after the view was proven simply drops out of this page.
         return [.. result.OfType<MessageSummary>()];
     }

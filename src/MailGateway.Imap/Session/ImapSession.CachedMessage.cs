@@ -14,7 +14,13 @@ internal sealed partial class ImapSession
     /// <returns>The message, or null on a cache miss.</returns>
     private async Task<MessageDetail?> CachedMessageAsync(MessageRef message, bool sanitizeHtml, CancellationToken cancellationToken)
     {
-        if (Cache is not { } cache || !cache.TryGetBody(CacheScope, message, sanitizeHtml, out var detail)) return null;
+        if (Cache is not { } cache) return null;
+        if (!cache.TryGetBody(CacheScope, message, sanitizeHtml, out var detail))
+        {
+            // Another instance may have decoded it (Imap:Cache:Shared); freshness is proven below as for a local hit.
+            if (await cache.LoadSharedBodyAsync(CacheScope, message, sanitizeHtml, cancellationToken).ConfigureAwait(false) is not { } shared) return null;
+            detail = shared;
+        }
         if (WatchedFlags(message) is { } watched) return detail with { Summary = detail.Summary with { Flags = watched.Flags, ModSeq = watched.ModSeq } };
         var connection = await BindAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
         int epoch;
@@ -32,9 +38,11 @@ internal sealed partial class ImapSession
         return detail with { Summary = detail.Summary with { Flags = flags, ModSeq = fetched[0].ModSeq ?? 0 } };
     }
 
-    private MessageDetail RememberBody(MessageRef message, bool sanitizeHtml, MessageDetail detail)
+    private async Task<MessageDetail> RememberBodyAsync(MessageRef message, bool sanitizeHtml, MessageDetail detail, CancellationToken cancellationToken)
     {
-        Cache?.PutBody(CacheScope, message, sanitizeHtml, detail);
+        if (Cache is not { } cache) return detail;
+        cache.PutBody(CacheScope, message, sanitizeHtml, detail);
+        await cache.ShareBodyAsync(CacheScope, message, sanitizeHtml, detail, cancellationToken).ConfigureAwait(false);
         return detail;
     }
 }

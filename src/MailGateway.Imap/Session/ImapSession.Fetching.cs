@@ -34,14 +34,14 @@ internal sealed partial class ImapSession
 
         var headers = m.Headers?.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList() ?? [];
         var references = m.References?.Select(r => $"<{r}>").ToList() ?? [];
-        return RememberBody(message, sanitizeHtml, new MessageDetail(
+        return await RememberBodyAsync(message, sanitizeHtml, new MessageDetail(
             SummaryMapper.ToSummary(m, message.Mailbox, folder.UidValidity, previews.GetValueOrDefault(m.UniqueId.Id)),
             headers,
             text,
             html,
             m.Body is null ? [] : BodyParts.Attachments(m.Body),
             SummaryMapper.MessageId(m.Headers?[HeaderId.InReplyTo]),
-            references));
+            references), cancellationToken).ConfigureAwait(false);
     });
 
     private static async Task<string?> PartTextAsync(IMailFolder folder, UniqueId uid, BodyPartText part, CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ namespace MailGateway.IntegrationTests.Cyrus;
 /// <summary>The fault tests that make sense on Cyrus, on a Cyrus of its own: its sessions kicked (SIGTERM to their imapd)
 /// cost a reconnect, not an error; the master and every child SIGKILLed answer 502/503 <c>imap_unavailable</c> with
 /// Retry-After (never 500), reads work again once it is back, and new mail is then announced exactly once.</summary>
+[Collection(nameof(CyrusFaultTests))]
 public sealed class CyrusFaultTests(MailEnvFixture fixture)
 {
     private const string User = "user137";
@@ -78,3 +79,8 @@ public sealed class CyrusFaultTests(MailEnvFixture fixture)
         Assert.Single(events.OfType("message.created"), e => EventClient.Subject(e) == "After the kick");
     }
 }
+
+/// <summary>Runs <see cref="CyrusFaultTests"/> alone, after the parallel tests: while it killed and restarted its own Cyrus
+/// concurrently with the shared one, the shared Cyrus's tests saw refused connections (cause not found yet).</summary>
+[CollectionDefinition(nameof(CyrusFaultTests), DisableParallelization = true)]
+public sealed class CyrusFaultTestsCollection;

@@ -31,9 +31,16 @@ public sealed class RedisPartialLossTests(MailEnvFixture fixture)
             s["Webhooks:DemandRefreshInterval"] = "00:10:00"; // only the loss notice may bring the demand back in time
         });
         using var http = app.CreateClient(Owner);
-        await app.RegisterAccountAsync(http, User, ct);
+        var accountId = await app.RegisterAccountAsync(http, User, ct);
         var hook = await WebhookGatewayCalls.CreateAsync(http, new { url = receiver.Url, events = new[] { "message.created" } }, ct);
         receiver.Trust(hook.GetProperty("secret").GetString()!);
+        // Wait until the watch has its baseline (mail appended earlier would be part of it); the SignalR client leaves
+        // again, so only the webhook's demand keeps the account watched.
+        await using (var events = await Events.EventClient.ConnectAsync(app, app.CreateToken(Owner), ct))
+        {
+            await events.SubscribeAsync(accountId, ct);
+            await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(60));
+        }
         await fixture.Env.AppendAsync(User, "INBOX", Events.TestMail.Create("Before the loss"), ct);
         await receiver.WaitForAsync(1, TimeSpan.FromSeconds(60), r => Subject(r) == "Before the loss" && r.AnsweredStatus == 200);
 

@@ -105,10 +105,11 @@ public sealed class GatewayApp : WebApplicationFactory<Program>
     /// <summary>A SignalR connection to <paramref name="path"/> as <paramref name="subject"/> (not started). The token travels
     /// as <c>access_token</c> like a browser's; WebSockets skip negotiation as TestServer requires.</summary>
     public HubConnection CreateHubConnection(string subject, string path = "/hubs/mail", string scopes = DevTokens.AllScopes,
-        HttpTransportType transport = HttpTransportType.WebSockets, IEnumerable<string>? amr = null, TimeSpan? lifetime = null)
+        HttpTransportType transport = HttpTransportType.WebSockets, IEnumerable<string>? amr = null, TimeSpan? lifetime = null,
+        IEnumerable<string>? roles = null, IDictionary<string, object>? extraClaims = null)
     {
         var server = Server; // starts the host
-        var token = CreateToken(subject, scopes, amr: amr, lifetime: lifetime);
+        var token = CreateToken(subject, scopes, roles, amr: amr, lifetime: lifetime, extraClaims: extraClaims);
         return new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, path), o =>
             {

@@ -18,6 +18,7 @@ internal sealed partial class GraphQLWebSocketConnection
             return;
         }
         _user = user;
+        WatchExpiry(user, cancellationToken);
         Send(new OperationMessage { Type = MessageTypes.ConnectionAck });
     }
 

@@ -14,6 +14,11 @@ internal sealed partial class GraphQLWebSocketConnection
             Close(CloseCodes.Unauthorized, "Unauthorized");
             return;
         }
+        if (TokenExpired)
+        {
+            CloseExpired();
+            return;
+        }
         if (string.IsNullOrEmpty(message.Id) || message.Payload is null)
         {
             Close(CloseCodes.BadRequest, "A subscribe message needs an id and a payload.");
