@@ -47,6 +47,7 @@ internal sealed class MailboxWatcher(
         var failures = 0;
         var views = Caching.WatchedViews.For(cache, account);
         var up = true; // report the first failure, then one per outage
+        var safeSummaries = false; // the last connection failed on an answer MailKit refused: fetch without structure once
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -57,7 +58,10 @@ internal sealed class MailboxWatcher(
                 try
                 {
                     client = await connector.ConnectAsync(account, cancellationToken).ConfigureAwait(false);
-                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectAsync(account, ct), views);
+                    session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectAsync(account, ct), views)
+                    {
+                        SafeSummaries = safeSummaries,
+                    };
                     await session.RunAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -76,6 +80,7 @@ internal sealed class MailboxWatcher(
                 {
                     // A watcher never dies: anything else (network, protocol, server BYE) is a reconnect. The backoff
                     // starts over only after a connection that synced: a login alone proves nothing (issue 16 item 3).
+                    safeSummaries = Pooling.ImapErrors.IsUnparsable(ex);
                     if (session is { Synced: true })
                     {
                         failures = 0;

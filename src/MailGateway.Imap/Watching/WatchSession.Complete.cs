@@ -1,4 +1,3 @@
-using MailGateway.Imap.Mime;
 using MailKit;
 
 namespace MailGateway.Imap;
@@ -33,7 +32,7 @@ internal sealed partial class WatchSession
                 return ([.. byUid.Values.TakeWhile(m => m.UniqueId.Id < first)], first);
             }
             await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken).ConfigureAwait(false);
-            var again = await folder.FetchAsync(missing, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false);
+            var again = await folder.FetchAsync(missing, SummaryRequest(), cancellationToken).ConfigureAwait(false);
             Merge(byUid, again, fromUid);
         }
     }

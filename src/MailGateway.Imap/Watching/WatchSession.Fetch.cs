@@ -1,4 +1,3 @@
-using MailGateway.Imap.Mime;
 using MailKit;
 
 namespace MailGateway.Imap;
@@ -22,7 +21,7 @@ internal sealed partial class WatchSession
     /// message. A flag change costs its summary items too, still one round trip instead of four.</summary>
     private async Task<Delta> FetchSelectedAsync(IMailFolder folder, MailboxState known, CancellationToken cancellationToken)
     {
-        var request = SummaryFetch.Request(client.Capabilities);
+        var request = SummaryRequest();
         request.ChangedSince = known.HighestModSeq;
         var fetched = await folder.FetchAsync(new UniqueIdRange(known.UidValidity, 1, uint.MaxValue - 1), request, cancellationToken).ConfigureAwait(false);
         DrainSignals();
@@ -52,7 +51,7 @@ internal sealed partial class WatchSession
         if (needNew)
         {
             var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
-            added = await folder.FetchAsync(range, SummaryFetch.Request(client.Capabilities), cancellationToken).ConfigureAwait(false);
+            added = await folder.FetchAsync(range, SummaryRequest(), cancellationToken).ConfigureAwait(false);
         }
         return new Delta(changed, added);
     }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MailGateway.Imap.Mime;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,13 @@ internal sealed partial class WatchSession(
     /// (a failure between login and this point keeps backing off instead of reconnecting at once).</summary>
     public bool Synced { get; private set; }
 
+    /// <summary>The last connection failed on an answer MailKit refused to parse (issue 16 item 2): until the catch-up is
+    /// done, summaries are fetched without BODYSTRUCTURE and PREVIEW and announced as <c>Unparsable</c>.</summary>
+    public bool SafeSummaries { get; set; }
+
+    private FetchRequest SummaryRequest() =>
+        SafeSummaries ? SummaryFetch.SafeRequest(client.Capabilities) : SummaryFetch.Request(client.Capabilities);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var caps = client.Capabilities;
@@ -69,6 +77,7 @@ internal sealed partial class WatchSession(
         await ApplyListAsync(current, cancellationToken).ConfigureAwait(false);
         await SyncDirtyAsync(current, cancellationToken).ConfigureAwait(false);
         Synced = true;
+        SafeSummaries = false;
         await EmitAsync(new MailboxChange.Connected(_notify), cancellationToken).ConfigureAwait(false);
         WatchLog.Connected(logger, account.Id, _notify ? "NOTIFY" : "IDLE+STATUS", current.Count);
 

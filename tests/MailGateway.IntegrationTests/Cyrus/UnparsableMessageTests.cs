@@ -1,5 +1,6 @@
 using System.Text;
 using MailGateway.Api.Shared;
+using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
@@ -14,6 +15,16 @@ public sealed class UnparsableMessageTests(MailEnvFixture fixture)
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
+    /// <summary>A message whose attachment has a Content-Description of about 5 KB (a BODYSTRUCTURE string).</summary>
+    private static string Raw(string user, string marker)
+    {
+        var description = string.Join(' ', Enumerable.Range(0, 1000).Select(i => $"d{i:D3}"));
+        return $"From: <a@example.test>\r\nTo: <{user}@example.test>\r\nSubject: Long description {marker}\r\nMessage-ID: <{marker}@example.test>\r\n" +
+               "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
+               "--b1\r\nContent-Type: text/plain\r\n\r\nvisible text\r\n" +
+               $"--b1\r\nContent-Type: application/octet-stream; name=\"a.bin\"\r\nContent-Description: {description}\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--b1--\r\n";
+    }
+
     [Theory]
     [InlineData(MailServerKind.Dovecot)]
     [InlineData(MailServerKind.Cyrus)]
@@ -23,12 +34,7 @@ public sealed class UnparsableMessageTests(MailEnvFixture fixture)
         var env = await fixture.ServerAsync(server);
         var me = await MailUser.GetAsync(fixture, server, user, e => e.SeedAsync(user, 3, _ct));
         var marker = Guid.NewGuid().ToString("N");
-        var description = string.Join(' ', Enumerable.Range(0, 1000).Select(i => $"d{i:D3}"));
-        var raw = $"From: <a@example.test>\r\nTo: <{user}@example.test>\r\nSubject: Long description {marker}\r\nMessage-ID: <{marker}@example.test>\r\n" +
-                  "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
-                  "--b1\r\nContent-Type: text/plain\r\n\r\nvisible text\r\n" +
-                  $"--b1\r\nContent-Type: application/octet-stream; name=\"a.bin\"\r\nContent-Description: {description}\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--b1--\r\n";
-        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(raw));
+        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(Raw(user, marker)));
         var uid = await env.AppendAsync(user, "INBOX", await MimeMessage.LoadAsync(stream, _ct), _ct);
 
         // Cyrus sends the description as a 4 KiB+ literal that MailKit refuses; Dovecot as a quoted string it reads.
@@ -43,5 +49,23 @@ public sealed class UnparsableMessageTests(MailEnvFixture fixture)
         var unparsable = listed.TryGetProperty("unparsable", out var flag) && flag.GetBoolean();
         Assert.Equal(server == MailServerKind.Cyrus, unparsable);
         if (!unparsable) Assert.True(listed.GetProperty("hasAttachments").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_watcher_announces_such_a_message_as_unparsable_and_goes_on()
+    {
+        const string user = "user139";
+        await using var watch = await ServerWatch.StartAsync(fixture, MailServerKind.Cyrus, user, _ct);
+        var marker = Guid.NewGuid().ToString("N");
+        using (var stream = new MemoryStream(Encoding.ASCII.GetBytes(Raw(user, marker))))
+            await watch.Env.AppendAsync(user, "INBOX", await MimeMessage.LoadAsync(stream, _ct), _ct);
+        var created = await watch.Events.WaitForAsync("message.created",
+            e => EventClient.Subject(e) == $"Long description {marker}", TimeSpan.FromSeconds(90));
+        Assert.True(created.GetProperty("data").GetProperty("summary").GetProperty("unparsable").GetBoolean());
+
+        // The next message is summarised in full again.
+        await watch.Env.AppendAsync(user, "INBOX", TestMail.Create($"After it {marker}"), _ct);
+        var next = await watch.Events.WaitForAsync("message.created", e => EventClient.Subject(e) == $"After it {marker}", TimeSpan.FromSeconds(60));
+        Assert.False(next.GetProperty("data").GetProperty("summary").TryGetProperty("unparsable", out _));
     }
 }
