@@ -20,6 +20,11 @@ public sealed class GraphQLApiOptions
     [Range(10, 100_000_000)]
     public int MaxComplexity { get; set; } = 250_000;
 
+    /// <summary>Bytes of whole messages (their RFC 5322 size) one operation may fetch; a <c>message</c> field beyond it
+    /// answers <c>message_bytes_exceeded</c>. Default 16 MiB.</summary>
+    [Range(1d, 4_294_967_296d)]
+    public long MaxMessageBytesPerRequest { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Largest page a connection (<c>messages(first:)</c>) may ask for.</summary>
     [Range(1, 1000)]
     public int MaxFirst { get; set; } = 200;

@@ -25,6 +25,14 @@ public sealed class GraphQLUserContext : Dictionary<string, object?>
 
     /// <summary>The permission policies the caller satisfies, from <see cref="GatewayAuthorization"/>.</summary>
     public required IReadOnlySet<string> Granted { get; init; }
+
+    private long _messageBytes;
+
+    /// <summary>Bytes of whole messages this operation fetched (<see cref="GraphQLBodyBudget"/>).</summary>
+    public long MessageBytes => Interlocked.Read(ref _messageBytes);
+
+    /// <summary>Adds <paramref name="bytes"/> and answers the new total (resolvers may run in parallel).</summary>
+    public long AddMessageBytes(long bytes) => Interlocked.Add(ref _messageBytes, bytes);
 }
 
 /// <summary>Runs one GraphQL operation with the gateway's rules; shared by the HTTP and WebSocket endpoints.</summary>

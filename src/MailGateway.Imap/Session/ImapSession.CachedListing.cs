@@ -53,14 +53,28 @@ internal sealed partial class ImapSession
         if (knownUids is not null && known.HighestModSeq > 0 && folder.Count > 0)
         {
             var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = known.HighestModSeq };
-            var changed = await folder.FetchAsync(new UniqueIdRange(UniqueId.MinValue, UniqueId.MaxValue), request, cancellationToken).ConfigureAwait(false);
+            // With QRESYNC this fetch also answers VANISHED (EARLIER): the UIDs expunged since, so no UID SEARCH is needed.
+            var vanished = new HashSet<uint>();
+            void OnVanished(object? sender, MessagesVanishedEventArgs e) => vanished.UnionWith(e.UniqueIds.Select(u => u.Id));
+            folder.MessagesVanished += OnVanished;
+            IList<IMessageSummary> changed;
+            try
+            {
+                changed = await folder.FetchAsync(new UniqueIdRange(UniqueId.MinValue, UniqueId.MaxValue), request, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                folder.MessagesVanished -= OnVanished;
+            }
             var members = new HashSet<uint>(knownUids);
             foreach (var c in changed)
             {
                 view.MergeFlags(c.UniqueId.Id, SummaryMapper.Flags(c.Flags, c.Keywords), c.ModSeq ?? 0);
                 members.Add(c.UniqueId.Id);
             }
-            // Arrivals all come back from CHANGEDSINCE; only expunges make the count smaller than what we know.
+            members.ExceptWith(vanished);
+            // Arrivals all come back from CHANGEDSINCE, expunges from VANISHED; a count that still differs (no QRESYNC,
+            // or a server that left one out) takes the full UID SEARCH.
             uids = members.Count == folder.Count ? [.. members.Order()] : await AllUidsAsync(folder, cancellationToken).ConfigureAwait(false);
         }
         else

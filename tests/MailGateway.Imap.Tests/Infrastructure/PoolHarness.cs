@@ -36,6 +36,7 @@ internal sealed class PoolHarness : IAsyncDisposable
     public CapturingLoggerProvider Logs { get; } = new();
     public RecordingLoginObserver Observer { get; } = new();
     public IImapSessionPool Pool => _services.GetRequiredService<IImapSessionPool>();
+    public IServiceProvider Services => _services;
     internal ImapSessionPool PoolImpl => _services.GetRequiredService<ImapSessionPool>();
     public ImapTelemetry Telemetry => _services.GetRequiredService<ImapTelemetry>();
     internal ImapConnector Connector => _services.GetRequiredService<ImapConnector>();

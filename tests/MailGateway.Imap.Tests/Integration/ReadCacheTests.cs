@@ -101,6 +101,27 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     }
 
     [Fact]
+    public async Task An_expunge_by_another_client_is_learnt_from_VANISHED_without_a_UID_SEARCH()
+    {
+        const string User = "user159";
+        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = "1");
+        var uids = await SeedAsync(User, 4);
+        await ListAsync(harness, User, Page);
+        await WithInboxAsync(User, async inbox =>
+        {
+            await inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Deleted, true, Ct);
+            await inbox.ExpungeAsync([new UniqueId(uids[1])], Ct);
+        });
+        using var commands = new Watching.CommandCounter(harness.Services);
+
+        var page = await ListAsync(harness, User, Page);
+
+        Assert.DoesNotContain(page.Items, i => i.Uid == uids[1]);
+        Assert.Equal(3, page.Items.Count);
+        Assert.True(commands.Of("UID SEARCH") + commands.Of("SEARCH") == 0, commands.ToString());
+    }
+
+    [Fact]
     public async Task A_disabled_cache_keeps_nothing()
     {
         const string User = "user136";

@@ -16,11 +16,14 @@ internal static class MessageQueryFields
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .Argument<BooleanGraphType>("rawHtml", "true: the HTML as sent, unsanitized.", a => a.DefaultValue = false)
             .Argument<BooleanGraphType>("allowRemoteContent", "true: keep remote images and CSS URLs in the sanitized HTML.", a => a.DefaultValue = false)
+            .WithComplexityImpact(GraphQLBodyBudget.MessageFieldCost)
             .ResolveAsync(async c =>
             {
+                GraphQLBodyBudget.EnsureRoom(c);
                 var accountId = c.GetArgument<string>("accountId");
                 var detail = await c.Service<MessageService>().GetAsync(c.RequireMailRead(), accountId, c.GetArgument<string>("id"),
                     c.GetArgument("rawHtml", false), c.GetArgument("allowRemoteContent", false), c.CancellationToken);
+                GraphQLBodyBudget.Charge(c, detail.Size);
                 return new MessageNode(accountId, detail);
             });
 
