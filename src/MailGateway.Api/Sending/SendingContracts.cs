@@ -1,3 +1,4 @@
+using MailGateway.Api.Shared;
 using MailGateway.Api.Messages;
 
 namespace MailGateway.Api.Sending;
@@ -46,7 +47,9 @@ public sealed record SubmissionDto(
 public sealed record OutboxListDto(IReadOnlyList<SubmissionDto> Items);
 
 /// <summary>A send refused by an abuse limit: 429 <c>send_limit_exceeded</c> with <see cref="RetryAfter"/>.</summary>
-public sealed class SendLimitExceededException(string detail, TimeSpan retryAfter) : Exception(detail)
+public sealed class SendLimitExceededException(string detail, TimeSpan retryAfter) : Exception(detail), IApiFailure
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
+
+    public ApiError Error => new(StatusCodes.Status429TooManyRequests, "send_limit_exceeded", "A sending limit was reached.", Message, RetryAfter);
 }

@@ -1,4 +1,3 @@
-using MailGateway.Api.Sending;
 using MailGateway.Imap;
 
 namespace MailGateway.Api.Shared;
@@ -37,8 +36,7 @@ internal static class ErrorCatalogue
     /// <summary>The entry for a known failure; null for an unexpected one (answered as <see cref="Internal"/>, and logged).</summary>
     public static ApiError? Describe(Exception exception) => exception switch
     {
-        MailApiException e => e.Error,
-        SendLimitExceededException e => new(StatusCodes.Status429TooManyRequests, "send_limit_exceeded", "A sending limit was reached.", e.Message, e.RetryAfter),
+        IApiFailure e => e.Error,
         ImapAuthenticationException e => new(StatusCodes.Status502BadGateway, ErrorCodes.ImapAuthFailed,
             "The IMAP server rejected the account's credentials.", e.Message, TimeSpan.FromSeconds(60)),
         ImapUnavailableException e => new ApiError(IsServerSide(e) && e.MayHaveHappened is null ? StatusCodes.Status502BadGateway : StatusCodes.Status503ServiceUnavailable,
@@ -59,8 +57,8 @@ internal static class ErrorCatalogue
             "payload_too_large", "The request body is too large."),
         BadHttpRequestException e => new(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest,
             "invalid_request", "The request could not be read.", e.Message),
-        _ when Hosting.StorageFailures.IsStorageFailure(exception) => new(StatusCodes.Status503ServiceUnavailable, Hosting.StorageFailures.Code,
-            Hosting.StorageFailures.Title, null, Hosting.StorageFailures.RetryAfter),
+        _ when StorageFailures.IsStorageFailure(exception) => new(StatusCodes.Status503ServiceUnavailable, StorageFailures.Code,
+            StorageFailures.Title, null, StorageFailures.RetryAfter),
         _ when exception.InnerException is not null => Describe(exception.InnerException),
         _ => null,
     };

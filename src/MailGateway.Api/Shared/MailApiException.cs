@@ -6,7 +6,7 @@ namespace MailGateway.Api.Shared;
 /// A client-caused failure with a stable problem <see cref="Code"/>. Thrown by the shared services (REST, GraphQL and
 /// the hub all call them) and turned into a REST problem, GraphQL error or hub error through <see cref="ErrorCatalogue"/>.
 /// </summary>
-public sealed class MailApiException(int status, string code, string title, string? detail = null) : Exception(detail ?? title)
+public sealed class MailApiException(int status, string code, string title, string? detail = null) : Exception(detail ?? title), IApiFailure
 {
     public int Status { get; } = status;
     public string Code { get; } = code;
@@ -60,4 +60,11 @@ internal sealed class MailProblemFilter : IEndpointFilter
             return ApiProblems.From(exception.Error, context.HttpContext.Response);
         }
     }
+}
+
+/// <summary>An exception that knows its own catalogue entry: a feature's failures (sending limits, …) map through
+/// <see cref="ErrorCatalogue"/> without the shared folder depending on the feature.</summary>
+public interface IApiFailure
+{
+    ApiError Error { get; }
 }

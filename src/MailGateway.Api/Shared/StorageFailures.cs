@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace MailGateway.Api.Hosting;
+namespace MailGateway.Api.Shared;
 
 /// <summary>The gateway's storage (Redis) failing or too slow: on a request path always a 503
 /// <c>storage_unavailable</c> with Retry-After, never a 500.</summary>
