@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MailGateway.Imap;
 using MailGateway.Api.Shared;
+using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Accounts;
 
@@ -13,6 +14,9 @@ internal sealed partial class AccountService
             throw MailApiException.ValidationFailed(errors);
 
         var caller = Caller.From(user);
+        var max = services.GetRequiredService<IOptions<AccountLimitsOptions>>().Value.MaxAccountsPerUser;
+        if ((await store.ListByOwnerAsync(caller.OwnerId, cancellationToken).ConfigureAwait(false)).Count >= max)
+            throw AccountLimitsOptions.LimitReached(max);
         var imap = request.Imap!;
         var secret = await SecretFromAsync(imap.Password, imap.OAuth, user, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();

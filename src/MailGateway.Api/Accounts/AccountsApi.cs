@@ -25,6 +25,7 @@ internal static partial class AccountsApi
             services.AddSingleton<ISecurityLogStore, InMemorySecurityLogStore>();
         }
         services.AddSingleton<IAccountAccess, AccountAccess>();
+        services.AddOptions<AccountLimitsOptions>().BindConfiguration(AccountLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<AccountService>();
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
