@@ -12,7 +12,7 @@ namespace MailGateway.IntegrationTests.Scale;
 /// alike are left alone.</summary>
 public sealed class KeyMigrationTests(MailEnvFixture fixture)
 {
-    private const int Database = 12;
+    private const int Database = 15;   // a Redis database of its own (WebhookImapTests and GraphQLSubscriptionTests use 12)
     private const string User = "user171";
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
