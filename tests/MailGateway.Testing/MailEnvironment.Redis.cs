@@ -58,7 +58,7 @@ public sealed partial class MailEnvironment
             save ""
             appendonly {(aof ? "yes" : "no")}
             appendfsync always
-            databases 16
+            databases 32
 
             """, ct).ConfigureAwait(false);
         ServerProcess.ChownTree(conf, _account);

@@ -16,7 +16,7 @@ public sealed class FailoverTests(MailEnvFixture fixture)
     public async Task Killing_the_watching_instance_moves_the_watch_and_loses_no_event()
     {
         var ct = TestContext.Current.CancellationToken;
-        var redis = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 9);
+        var redis = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 16);
         var settings = new Dictionary<string, string>
         {
             ["Redis:Configuration"] = redis,

@@ -18,7 +18,7 @@ public sealed class SharedReadCacheTests(MailEnvFixture fixture)
     private GatewayApp Create(string signingKey, bool shared) => fixture.CreateApp(o =>
     {
         o.SigningKey = signingKey;
-        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 11);
+        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 18);
         o.Settings["Imap:Cache:Shared"] = shared ? "true" : "false";
     });
 

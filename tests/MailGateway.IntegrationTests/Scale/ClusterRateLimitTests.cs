@@ -17,7 +17,7 @@ public sealed class ClusterRateLimitTests(MailEnvFixture fixture)
     private GatewayApp Instance(string key, IReadOnlyDictionary<string, string> settings) => fixture.CreateApp(o =>
     {
         o.SigningKey = key;
-        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 11);
+        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 19);
         foreach (var (k, v) in settings) o.Settings[k] = v;
     });
 
