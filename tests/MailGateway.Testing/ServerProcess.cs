@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace MailGateway.Testing;
 
@@ -106,12 +104,7 @@ internal static class ServerProcess
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 
     /// <summary>Makes <paramref name="dir"/> and everything in it owned by the run-as account (root only).</summary>
     public static void ChownTree(string dir, RunAs account)
