@@ -70,6 +70,7 @@ internal static class Benchmarks
         report.AppendLine(CultureInfo.InvariantCulture, $"IMAP logins during {gatewayRequests} measured gateway requests (+ warm-ups): {(env.Server == MailServerKind.Cyrus ? "n/a (Cyrus logs only to syslog)" : logins)} (pool size per account: 3)");
         report.AppendLine(CultureInfo.InvariantCulture, $"errors: direct {rows.Sum(r => r.Direct.Errors)}, gateway {rows.Sum(r => r.Gateway.Errors)}");
         report.AppendLine(cacheFigures);
+        report.AppendLine(await RoundTripBreakdown.RunAsync(env, User, cancellationToken));
 
         report.AppendLine(await QuickAckBenchmark.RunAsync(env, User, marker, cancellationToken));
         if (options.Attachment)
