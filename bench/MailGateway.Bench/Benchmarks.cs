@@ -40,6 +40,11 @@ internal static class Benchmarks
         var pageUrl = $"api/v1/accounts/{accountId}/mailboxes/{ResourceIds.Mailbox("INBOX")}/messages?limit=50";
         var messageUrl = $"api/v1/accounts/{accountId}/messages/{ResourceIds.Message(new MessageRef("INBOX", direct.UidValidity, marker.Id))}";
 
+        Log($"warming the gateway process up ({options.ProcessWarmup.TotalSeconds:F0} s) ...");
+        var graphQL = CacheBenchmark.InboxBody(accountId);
+        await LoadRunner.WarmProcessAsync(options.ProcessWarmup,
+            [(_, ct) => client.GetAsync(pageUrl, ct), (_, ct) => client.GetAsync(messageUrl, ct), (_, ct) => client.PostJsonAsync("graphql", graphQL, ct)], cancellationToken);
+
         var loginsBefore = env.CountLogins(User);
         var rows = new List<(RunStats Direct, RunStats Gateway)>();
         foreach (var concurrency in new[] { 1, 16 })
