@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using MailGateway.Api.Cluster;
 using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,12 +34,16 @@ internal static class MailEventsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EventsTelemetry>();
-        services.TryAddSingleton<EventsInstance>();
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton<IMailEventPublisher, MailEventPublisher>();
         services.TryAddSingleton<HubSubscriptions>();
         services.TryAddSingleton<AccountWatchRunner>();
-        services.TryAddSingleton<WatchConnections>();
+        // The heartbeat (Cluster) follows the lease TTL by default, so a dead instance drops out, and its watches
+        // move, within the lease TTL.
+        services.AddOptions<ClusterOptions>().PostConfigure<IOptions<EventsOptions>>((o, events) =>
+        {
+            if (o.HeartbeatInterval <= TimeSpan.Zero) o.HeartbeatInterval = events.Value.LeaseTtl / 3;
+        });
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
         var signalR = services.AddSignalR(o => o.AddFilter<HubErrorFilter>());
