@@ -1,4 +1,3 @@
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -54,7 +53,7 @@ internal static class MailEventsExtensions
             services.AddHostedService<RedisBootMarker>();
             // The backplane carries the one group send of the publishing instance to every instance's clients
             // (see SignalRMailEventSink for why that is exactly once per client).
-            signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>
+            signalR.AddStackExchangeRedis(config[RedisConfiguration.ConfigurationKey]!, o =>
             {
                 o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisKeys.Name("signalr"));
                 o.Configuration.AbortOnConnectFail = false;
@@ -70,7 +69,7 @@ internal static class MailEventsExtensions
         }
         services.TryAddSingleton<WatchSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WatchSupervisor>());
-        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthExtensions.ReadyTag]);
+        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthTags.Ready]);
         return builder;
     }
 
