@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MailGateway.Api.Events;
 using MailGateway.Api.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

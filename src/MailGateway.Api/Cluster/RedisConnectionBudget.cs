@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using MailGateway.Api.Events;
 using MailGateway.Api.Storage;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;

@@ -1,15 +1,9 @@
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
-
-/// <summary>This process's identity among gateway instances (lease owner, demand registrations).</summary>
-internal sealed class EventsInstance(IConfiguration configuration)
-{
-    /// <summary><c>Cluster:InstanceId</c> (e.g. the pod name, so ownership survives a restart), else a random id.</summary>
-    public string Id { get; } = configuration["Cluster:InstanceId"] is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N");
-}
 
 /// <summary>Reference-counted demand of this instance; the base of both implementations.</summary>
 internal class InMemoryWatchDemand : IWatchDemand

@@ -1,3 +1,4 @@
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;

@@ -1,3 +1,4 @@
+using MailGateway.Api.Storage;
 using StackExchange.Redis;
 
 namespace MailGateway.Api.Hosting;
@@ -12,9 +13,6 @@ internal static class RedisExtensions
 
     private static bool Mentions(string configuration, string option) =>
         configuration.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
-
-    public static bool IsRedisConfigured(this IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[ConfigurationKey]);
 
     public static IHostApplicationBuilder AddGatewayRedis(this IHostApplicationBuilder builder)
     {

@@ -1,5 +1,5 @@
 using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
