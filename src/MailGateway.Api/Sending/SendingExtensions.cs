@@ -1,4 +1,4 @@
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using MailGateway.Imap.Smtp;
 
 namespace MailGateway.Api.Sending;
