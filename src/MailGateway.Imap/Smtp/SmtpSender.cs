@@ -107,6 +107,8 @@ internal sealed partial class SmtpSender(
             client.Dispose();
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
             if (ex is SmtpAuthenticationException) throw;
+            // The credential provider refused (no usable secret, or the identity provider rejected the grant): a login failure.
+            if (ex is ImapAuthenticationException refused) throw new SmtpAuthenticationException(refused.Message, inner: refused);
             throw Unavailable(account, ex);
         }
     }
