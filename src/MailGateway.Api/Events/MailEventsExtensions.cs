@@ -31,6 +31,11 @@ internal static class MailEventsExtensions
                 && o.StreamMaxLength > 0 && o.StreamPollInterval > TimeSpan.Zero && o.AccountCheckInterval > TimeSpan.Zero,
                 "Events: LeaseTtl and DemandTtl must be at least 1 s, SupervisorInterval below a third of LeaseTtl.")
             .ValidateOnStart();
+        var keys = RedisKeys.From(config);
+        services.PostConfigure<EventsOptions>(o =>
+        {
+            if (o.StreamKey == RedisKeys.DefaultPrefix + "events") o.StreamKey = keys.Name("events");
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EventsTelemetry>();
@@ -61,7 +66,7 @@ internal static class MailEventsExtensions
             // (see SignalRMailEventSink for why that is exactly once per client).
             signalR.AddStackExchangeRedis(config[RedisConfiguration.ConfigurationKey]!, o =>
             {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisKeys.Name("signalr"));
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(keys.Name("signalr"));
                 o.Configuration.AbortOnConnectFail = false;
             });
         }
