@@ -7,8 +7,6 @@ namespace MailGateway.Api.Hosting;
 internal static class RedisExtensions
 {
     public const string ConfigurationKey = "Redis:Configuration";
-    /// <summary>Every key the gateway writes starts with this.</summary>
-    public const string KeyPrefix = "mg:";
 
     /// <summary>Default sync/async/connect timeout of Redis commands.</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(3);
@@ -20,6 +18,7 @@ internal static class RedisExtensions
     {
         if (!builder.Configuration.IsRedisConfigured())
             return builder;
+        builder.Services.AddSingleton(Storage.RedisKeys.From(builder.Configuration)); // Redis:KeyPrefix, checked at startup
         var configuration = builder.Configuration[ConfigurationKey]!;
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {

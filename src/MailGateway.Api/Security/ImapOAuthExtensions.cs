@@ -83,7 +83,7 @@ public static class ImapOAuthExtensions
             services.AddStackExchangeRedisCache(_ => { });
             services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((o, sp) =>
             {
-                o.InstanceName = RedisKeys.Name("msal:");
+                o.InstanceName = sp.GetRequiredService<RedisKeys>().Name("msal:");
                 o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>());
             });
             services.AddDistributedTokenCaches();
