@@ -7,8 +7,10 @@ namespace MailGateway.IntegrationTests.Faults;
 /// wipe it, which the assembly's shared Redis must never see.</summary>
 internal static class PrivateRedis
 {
+    /// <summary>Always one redis-server, also in a <c>MAILENV_REDIS=cluster</c> run: these tests freeze, kill and wipe that
+    /// one process by pid. A cluster node's loss is tested by <c>Scale/RedisClusterTests</c>.</summary>
     public static Task<MailEnvironment> StartAsync(bool appendOnly, CancellationToken ct) =>
-        MailEnvironment.StartAsync(new MailEnvironmentOptions { StartRedis = true, RedisAppendOnly = appendOnly }, ct);
+        MailEnvironment.StartAsync(new MailEnvironmentOptions { StartRedis = true, RedisCluster = false, RedisAppendOnly = appendOnly }, ct);
 
     /// <summary>The gateway uses <paramref name="env"/>'s Redis and trusts its Dovecot: for tests that freeze or kill
     /// that Dovecot (register its users with <c>RegisterAccountAsync(http, user, env, ct)</c>).</summary>
