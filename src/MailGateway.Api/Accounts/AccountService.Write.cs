@@ -40,7 +40,7 @@ internal sealed partial class AccountService
         try
         {
             await VerifyAsync(account, secret, cancellationToken).ConfigureAwait(false);
-            account = await Sending.SmtpAccountSettings.ApplyAsync(account, request.Smtp, request.Aliases, secret, user, services, cancellationToken).ConfigureAwait(false);
+            account = await SmtpAccountSettings.ApplyAsync(account, request.Smtp, request.Aliases, secret, user, services, cancellationToken).ConfigureAwait(false);
         }
         catch (MailApiException)
         {
@@ -74,7 +74,7 @@ internal sealed partial class AccountService
             await VerifyAsync(updated, newSecret, cancellationToken).ConfigureAwait(false);
         }
         if (request.Smtp is not null || request.Aliases is not null)
-            updated = await Sending.SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, user, services, cancellationToken).ConfigureAwait(false);
+            updated = await SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, user, services, cancellationToken).ConfigureAwait(false);
 
         await store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
         if (credentialsChanged || updated.Disabled != account.Disabled)

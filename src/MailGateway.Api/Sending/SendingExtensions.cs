@@ -1,3 +1,4 @@
+using MailGateway.Api.Accounts;
 using MailGateway.Api.Storage;
 using MailGateway.Imap.Smtp;
 
@@ -15,7 +16,7 @@ internal static class SendingExtensions
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(10) && o.PollInterval > TimeSpan.Zero && o.GiveUpAfter > TimeSpan.Zero
                 && o.RetrySchedule.All(t => t > TimeSpan.Zero), "Sending timings must be positive (Lease at least 10 s).")
             .ValidateOnStart();
-        builder.Services.AddSmtpSender();
+        builder.Services.AddSmtpSender(builder.Configuration.GetSection("Smtp"));
         builder.Services.AddSingleton<ISmtpCredentialProvider, SmtpCredentialProvider>();
         if (builder.Configuration.IsRedisConfigured())
             builder.Services.AddSingleton<IOutboxStore, RedisOutboxStore>();

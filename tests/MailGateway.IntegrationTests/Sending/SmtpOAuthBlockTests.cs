@@ -37,6 +37,7 @@ public sealed class SmtpOAuthBlockTests(MailEnvFixture fixture) : IAsyncLifetime
             o.Settings["ImapOAuth:Clients:postfix:ClientSecret"] = clientSecret;
             o.Settings["ImapOAuth:AllowInsecureTokenEndpoint"] = "true"; // plain http on loopback, tests only
             o.Settings["ImapOAuth:RefreshSkew"] = "00:00:01";
+            o.Settings["Smtp:IdleTimeout"] = "00:00:01"; // the expiry test must log in again, not reuse the connection
         });
     }
 

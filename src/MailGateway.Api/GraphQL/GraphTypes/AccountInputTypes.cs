@@ -18,7 +18,7 @@ public sealed class AddAccountInputType : InputObjectGraphType<CreateAccountRequ
 
     public override object ParseDictionary(IDictionary<string, object?> value) => new CreateAccountRequest(
         value.Get<string>("displayName"), value.Get<string>("email"), value.Get<ImapSettingsRequest>("imap"),
-        value.Get<Sending.SmtpSettingsRequest>("smtp"), value.Aliases());
+        value.Get<SmtpSettingsRequest>("smtp"), value.Aliases());
 }
 
 public sealed class ImapSettingsInputType : InputObjectGraphType<ImapSettingsRequest>
@@ -74,7 +74,7 @@ public sealed class UpdateAccountInputType : InputObjectGraphType<UpdateAccountR
 
     public override object ParseDictionary(IDictionary<string, object?> value) => new UpdateAccountRequest(
         value.Get<string>("displayName"), value.Get<string>("password"), value.Get<OAuthSettingsRequest>("oauth"), value.Get<bool?>("disabled"),
-        value.Get<Sending.SmtpSettingsRequest>("smtp"), value.Aliases());
+        value.Get<SmtpSettingsRequest>("smtp"), value.Aliases());
 }
 
 internal static class InputDictionaryExtensions

@@ -1,6 +1,5 @@
 using GraphQL.Types;
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Sending;
 
 namespace MailGateway.Api.GraphQL.GraphTypes;
 

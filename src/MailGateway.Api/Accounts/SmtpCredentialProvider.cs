@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;
 
-namespace MailGateway.Api.Sending;
+namespace MailGateway.Api.Accounts;
 
 /// <summary>The SMTP secret: the smtp block's own credentials (offered during verification, else stored) — a password, or an
 /// OAuth grant refreshed through the same token sources as IMAP under <see cref="GrantSlot.Smtp"/> — otherwise whatever the

@@ -1,10 +1,9 @@
 using System.Security.Claims;
-using MailGateway.Api.Accounts;
 using MailGateway.Api.Shared;
 using MailGateway.Imap;
 using MailGateway.Imap.Smtp;
 
-namespace MailGateway.Api.Sending;
+namespace MailGateway.Api.Accounts;
 
 /// <summary>Applies the <c>smtp</c> and <c>aliases</c> of an account create or PATCH (REST and GraphQL) and verifies the SMTP
 /// login (EHLO, STARTTLS, AUTH; no MAIL): throws 422 <c>smtp_auth_failed</c>, 502 <c>smtp_unavailable</c>; the caller then
