@@ -8,6 +8,7 @@ using MailGateway.Bench;
 //        --soak SECONDS [--soak-accounts N]   (soak run with fault injection instead of the benchmarks)
 //        --send [--messages N]   (sending: gateway vs direct MailKit SmtpClient against a private Postfix, and send → INBOX time)
 //        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
+//        --servers   (Cyrus vs Dovecot: page FETCH one at a time / pipelined, chunked download, raw download, RSS per connection)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
@@ -21,6 +22,11 @@ if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length
 if (args.Contains("--send"))
 {
     Console.WriteLine(await SendBenchmark.RunAsync(options.Messages == 2000 ? 100 : options.Messages, 20, cts.Token));
+    return 0;
+}
+if (args.Contains("--servers"))
+{
+    Console.WriteLine(await ServerComparison.RunAsync(cts.Token));
     return 0;
 }
 if (args.Contains("--quickack"))

@@ -32,7 +32,7 @@ public static class ImapServiceCollectionExtensions
         services.TryAddSingleton<ImapCertificateValidator>();
         services.TryAddSingleton<ImapConnector>();
         services.TryAddSingleton<IImapConnectionSource>(sp => sp.GetRequiredService<ImapConnector>());
-        services.TryAddSingleton<IImapConnectionBudget, UnlimitedConnectionBudget>();
+        services.TryAddSingleton<IImapConnectionBudget, LocalConnectionBudget>();
         services.TryAddSingleton<ImapSessionPool>();
         services.TryAddSingleton<IImapSessionPool>(sp => sp.GetRequiredService<ImapSessionPool>());
         return services;

@@ -75,6 +75,7 @@ public class CredentialProviderTests
 
     private sealed class FixedSource(string? token) : IImapOAuthTokenSource
     {
-        public ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken = default) => ValueTask.FromResult(token);
+        public ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, GrantSlot slot, bool forceRefresh,
+            CancellationToken cancellationToken = default) => ValueTask.FromResult(token);
     }
 }

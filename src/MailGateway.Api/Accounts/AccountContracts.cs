@@ -8,7 +8,7 @@ namespace MailGateway.Api.Accounts;
 /// <param name="Smtp">Submission server for sending (optional); verified by logging in.</param>
 /// <param name="Aliases">Further addresses the account may send as.</param>
 public sealed record CreateAccountRequest(string? DisplayName, string? Email, ImapSettingsRequest? Imap,
-    Sending.SmtpSettingsRequest? Smtp = null, IReadOnlyList<string>? Aliases = null);
+    SmtpSettingsRequest? Smtp = null, IReadOnlyList<string>? Aliases = null);
 
 /// <param name="Security"><c>tls</c>, <c>starttls</c> or <c>none</c> (default <c>tls</c>).</param>
 /// <param name="Password">The IMAP password; or use <paramref name="OAuth"/>.</param>
@@ -31,7 +31,7 @@ public sealed record OAuthSettingsRequest(string? Mechanism, string? AccessToken
 
 /// <summary><c>PATCH /api/v1/accounts/{accountId}</c> body: only the members present change.</summary>
 public sealed record UpdateAccountRequest(string? DisplayName, string? Password, OAuthSettingsRequest? OAuth, bool? Disabled,
-    Sending.SmtpSettingsRequest? Smtp = null, IReadOnlyList<string>? Aliases = null)
+    SmtpSettingsRequest? Smtp = null, IReadOnlyList<string>? Aliases = null)
 {
     public override string ToString() => $"UpdateAccountRequest {{ DisplayName = {DisplayName}, Disabled = {Disabled} }}";
 }
@@ -48,7 +48,7 @@ public sealed record AccountResponse(
     bool Disabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    Sending.SmtpSettingsResponse? Smtp = null,
+    SmtpSettingsResponse? Smtp = null,
     IReadOnlyList<string>? Aliases = null)
 {
     public static AccountResponse From(Account account, AccountConnectionStatus status) => new(
@@ -63,7 +63,7 @@ public sealed record AccountResponse(
         account.Disabled,
         account.CreatedAt,
         account.UpdatedAt,
-        Sending.SmtpSettingsResponse.From(account),
+        SmtpSettingsResponse.From(account),
         account.Aliases);
 
     public static string MechanismName(ImapAuthMechanism mechanism) => mechanism switch

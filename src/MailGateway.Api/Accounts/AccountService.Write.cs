@@ -40,7 +40,7 @@ internal sealed partial class AccountService
         try
         {
             await VerifyAsync(account, secret, cancellationToken).ConfigureAwait(false);
-            account = await Sending.SmtpAccountSettings.ApplyAsync(account, request.Smtp, request.Aliases, secret, services, cancellationToken).ConfigureAwait(false);
+            account = await SmtpAccountSettings.ApplyAsync(account, request.Smtp, request.Aliases, secret, user, services, cancellationToken).ConfigureAwait(false);
         }
         catch (MailApiException)
         {
@@ -74,7 +74,7 @@ internal sealed partial class AccountService
             await VerifyAsync(updated, newSecret, cancellationToken).ConfigureAwait(false);
         }
         if (request.Smtp is not null || request.Aliases is not null)
-            updated = await Sending.SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, services, cancellationToken).ConfigureAwait(false);
+            updated = await SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, user, services, cancellationToken).ConfigureAwait(false);
 
         await store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
         if (credentialsChanged || updated.Disabled != account.Disabled)
@@ -111,31 +111,6 @@ internal sealed partial class AccountService
         return problem;
     }
 
-    /// <summary>The secret to store: a password or static access token as given, or a grant that Security/ obtains
-    /// (a configured client's refresh token, or on behalf of the caller).</summary>
-    private async Task<StoredSecret> SecretFromAsync(string? password, OAuthSettingsRequest? oauth, ClaimsPrincipal user, CancellationToken cancellationToken)
-    {
-        if (!IImapOAuthGrants.Handles(oauth))
-        {
-            return oauth is null
-                ? new StoredSecret(Password: password)
-                : new StoredSecret(AccessToken: oauth.AccessToken, RefreshToken: oauth.RefreshToken, ExpiresAt: oauth.ExpiresAt);
-        }
-        try
-        {
-            return await oauthGrants.CreateSecretAsync(oauth!, user, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ImapOAuthRequestException e)
-        {
-            throw new MailApiException(StatusCodes.Status400BadRequest, e.Code, "The OAuth settings of the account are not usable.", e.Message);
-        }
-        catch (ImapAuthenticationException e)
-        {
-            throw MailApiException.Unprocessable(ErrorCodes.ImapAuthFailed, "The identity provider rejected the OAuth grant.", e.Message);
-        }
-        catch (ImapUnavailableException e)
-        {
-            throw MailApiException.BadGateway(ErrorCodes.ImapUnavailable, "The identity provider could not be reached.", e.Message, e.RetryAfter);
-        }
-    }
+    private Task<StoredSecret> SecretFromAsync(string? password, OAuthSettingsRequest? oauth, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        AccountSecrets.FromAsync(oauthGrants, password, oauth, user, "imap.oauth", ErrorCodes.ImapAuthFailed, ErrorCodes.ImapUnavailable, cancellationToken);
 }

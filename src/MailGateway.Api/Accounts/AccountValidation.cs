@@ -73,7 +73,7 @@ internal static class AccountValidation
         }
     }
 
-    private static void ValidateOAuth(Dictionary<string, string[]> errors, string field, OAuthSettingsRequest oauth, out ImapAuthMechanism mechanism)
+    public static void ValidateOAuth(Dictionary<string, string[]> errors, string field, OAuthSettingsRequest oauth, out ImapAuthMechanism mechanism)
     {
         mechanism = ImapAuthMechanism.XOAuth2;
         switch (oauth.Mechanism?.ToLowerInvariant())

@@ -1,4 +1,4 @@
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Mvc;
 using MailGateway.Api.Shared;
@@ -41,7 +41,7 @@ internal static partial class AccountsApi
             .RequireAuthorization(Permissions.MailRead)
             .RequirePerUserRateLimit()
             .AddEndpointFilter<MailProblemFilter>()
-            .WithMetadata(new RequestSizeLimitAttribute(Math.Min(MaxBodyBytes, HostingExtensions.MaxRequestBodyBytes(app.ServiceProvider.GetRequiredService<IConfiguration>()))))
+            .WithMetadata(new RequestSizeLimitAttribute(Math.Min(MaxBodyBytes, RequestLimits.MaxRequestBodyBytes(app.ServiceProvider.GetRequiredService<IConfiguration>()))))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -47,11 +47,11 @@ internal sealed class InMemorySecurityLogStore : ISecurityLogStore
 }
 
 /// <summary>A capped Redis list per account: <c>mg:account:{id}:security-log</c>.</summary>
-internal sealed class RedisSecurityLogStore(IConnectionMultiplexer redis) : ISecurityLogStore
+internal sealed class RedisSecurityLogStore(IConnectionMultiplexer redis, RedisKeys keys) : ISecurityLogStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static RedisKey Key(string accountId) => RedisKeys.Of("account", accountId + ":security-log");
+    private RedisKey Key(string accountId) => keys.Of("account", accountId + ":security-log");
 
     public async Task AddAsync(string accountId, SecurityLogEntry entry, CancellationToken cancellationToken = default)
     {

@@ -30,8 +30,9 @@ internal sealed class PendingCredentials
 /// is the last resort.</summary>
 internal interface IImapOAuthTokenSource
 {
+    /// <param name="slot">Where <paramref name="secret"/> is kept (IMAP credentials or the smtp block's own).</param>
     /// <returns>A token, or null when this source does not serve the account.</returns>
-    ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken = default);
+    ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, GrantSlot slot, bool forceRefresh, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Answers the pool's "what is the secret for this account?" from the account store, decrypting the stored secret.
@@ -57,6 +58,14 @@ internal sealed class StoredCredentialProvider(
             }
         }
 
+        return await ResolveAsync(tokenSources, account, secret, GrantSlot.Imap, forceRefresh, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The secret a login presents for <paramref name="secret"/> held in <paramref name="slot"/>: the password, or an
+    /// access token from the first token source that serves it (IMAP and the smtp block's own grant alike).</summary>
+    public static async ValueTask<ImapSecret> ResolveAsync(IEnumerable<IImapOAuthTokenSource> tokenSources, ImapAccount account, StoredSecret secret,
+        GrantSlot slot, bool forceRefresh, CancellationToken cancellationToken)
+    {
         switch (account.Mechanism)
         {
             case ImapAuthMechanism.Password:
@@ -64,7 +73,7 @@ internal sealed class StoredCredentialProvider(
             case ImapAuthMechanism.XOAuth2 or ImapAuthMechanism.OAuthBearer:
                 foreach (var source in tokenSources)
                 {
-                    if (await source.GetAccessTokenAsync(account, secret, forceRefresh, cancellationToken).ConfigureAwait(false) is { } token)
+                    if (await source.GetAccessTokenAsync(account, secret, slot, forceRefresh, cancellationToken).ConfigureAwait(false) is { } token)
                         return new ImapSecret(token);
                 }
                 return new ImapSecret(secret.AccessToken ?? throw new ImapAuthenticationException("The account has no OAuth access token."));

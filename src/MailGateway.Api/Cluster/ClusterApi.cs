@@ -1,4 +1,4 @@
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MailGateway.Api.Cluster;
@@ -8,7 +8,7 @@ internal static class ClusterApi
 {
     public static RouteGroupBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(AuthorizationExtensions.AdminPolicy);
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(Permissions.AdminPolicy);
         group.MapGet("/instances", ListInstances).WithName(nameof(ListInstances))
             .WithSummary("Live gateway instances: version, start time, accounts watched, IMAP connections open.");
         return group;

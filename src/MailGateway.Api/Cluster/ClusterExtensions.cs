@@ -1,8 +1,6 @@
-using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using MailGateway.Imap;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Cluster;
 
@@ -13,11 +11,8 @@ internal static class ClusterExtensions
     public static IHostApplicationBuilder AddCluster(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // HeartbeatInterval's default (a third of the lease TTL) is set by the watch leases' owner, AddMailEvents.
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
-            .PostConfigure<IOptions<EventsOptions>>((o, events) =>
-            {
-                if (o.HeartbeatInterval <= TimeSpan.Zero) o.HeartbeatInterval = events.Value.LeaseTtl / 3;
-            })
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.OwnershipSlack >= 0, "Cluster: HeartbeatInterval must be positive, OwnershipSlack not negative.")
             .ValidateOnStart();
         if (builder.Configuration.IsRedisConfigured()) services.TryAddSingleton<IGatewayInstances, RedisGatewayInstances>();
@@ -27,7 +22,10 @@ internal static class ClusterExtensions
         services.TryAddSingleton<LocalRateWindows>();
         if (builder.Configuration.IsRedisConfigured()) services.TryAddSingleton<IRateWindows, RedisRateWindows>();
         else services.TryAddSingleton<IRateWindows>(sp => sp.GetRequiredService<LocalRateWindows>());
+        services.TryAddSingleton<UserRequestLimit>();
         services.TryAddSingleton<ClusterTelemetry>();
+        services.TryAddSingleton<EventsInstance>();
+        services.TryAddSingleton<WatchConnections>();
         services.TryAddSingleton<InstanceHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());
         return builder;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MailGateway.Api.Events;
 using MailGateway.Api.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -55,11 +54,11 @@ internal sealed class InMemoryGatewayInstances(EventsInstance identity) : IGatew
 /// multi-key read works on Redis Cluster.
 /// </summary>
 internal sealed class RedisGatewayInstances(
-    IConnectionMultiplexer redis, EventsInstance identity, IOptions<ClusterOptions> options, TimeProvider time) : IGatewayInstances
+    IConnectionMultiplexer redis, RedisKeys keys, EventsInstance identity, IOptions<ClusterOptions> options, TimeProvider time) : IGatewayInstances
 {
     private const string Group = "cluster";
-    private static readonly RedisKey SetKey = RedisKeys.InGroup(Group, "instances");
-    private static RedisKey InfoKey(string id) => RedisKeys.InGroup(Group, "instance:" + id);
+    private readonly RedisKey _setKey = keys.InGroup(Group, "instances");
+    private RedisKey InfoKey(string id) => keys.InGroup(Group, "instance:" + id);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public bool HasLeft { get; private set; }
@@ -71,7 +70,7 @@ internal sealed class RedisGatewayInstances(
         var db = redis.GetDatabase();
         var expiry = (time.GetUtcNow() + ttl).ToUnixTimeMilliseconds();
         await Task.WhenAll(
-            db.SortedSetAddAsync(SetKey, identity.Id, expiry),
+            db.SortedSetAddAsync(_setKey, identity.Id, expiry),
             db.StringSetAsync(InfoKey(identity.Id), JsonSerializer.Serialize(self, Json), ttl)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -79,8 +78,8 @@ internal sealed class RedisGatewayInstances(
     {
         var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await db.SortedSetRemoveRangeByScoreAsync(SetKey, double.NegativeInfinity, now, Exclude.Stop).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var live = await db.SortedSetRangeByScoreAsync(SetKey, now, double.PositiveInfinity).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await db.SortedSetRemoveRangeByScoreAsync(_setKey, double.NegativeInfinity, now, Exclude.Stop).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var live = await db.SortedSetRangeByScoreAsync(_setKey, now, double.PositiveInfinity).WaitAsync(cancellationToken).ConfigureAwait(false);
         var ids = live.Select(v => v.ToString()).Where(id => !HasLeft || id != identity.Id).ToList();
         if (!HasLeft && !ids.Contains(identity.Id)) ids.Add(identity.Id); // not registered yet: it still counts itself
         return ids;
@@ -98,6 +97,6 @@ internal sealed class RedisGatewayInstances(
     {
         HasLeft = true;
         var db = redis.GetDatabase();
-        await Task.WhenAll(db.SortedSetRemoveAsync(SetKey, identity.Id), db.KeyDeleteAsync(InfoKey(identity.Id))).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(db.SortedSetRemoveAsync(_setKey, identity.Id), db.KeyDeleteAsync(InfoKey(identity.Id))).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using MailGateway.Api.Events;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;
 

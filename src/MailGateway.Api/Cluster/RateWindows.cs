@@ -38,7 +38,7 @@ internal sealed class LocalRateWindows : IRateWindows, IDisposable
 /// one key in one slot, so it works on Redis Cluster. The hash (of the owner id or client address) keeps user ids out of
 /// key names. When Redis does not answer, the instance falls back to its own windows rather than refuse or wave through.
 /// </summary>
-internal sealed class RedisRateWindows(IConnectionMultiplexer redis, LocalRateWindows fallback, ILogger<RedisRateWindows> logger) : IRateWindows
+internal sealed class RedisRateWindows(IConnectionMultiplexer redis, RedisKeys keys, LocalRateWindows fallback, ILogger<RedisRateWindows> logger) : IRateWindows
 {
     private const string Script = """
         local n = redis.call('INCR', KEYS[1])
@@ -66,9 +66,9 @@ internal sealed class RedisRateWindows(IConnectionMultiplexer redis, LocalRateWi
         return (long)result[0] <= key.Permits ? null : TimeSpan.FromMilliseconds(Math.Max(1, (long)result[1]));
     }
 
-    internal static RedisKey Key(RateWindowKey key)
+    internal RedisKey Key(RateWindowKey key)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Partition)), 0, 16);
-        return RedisKeys.InGroup("rl:" + hash, key.Policy);
+        return keys.InGroup("rl:" + hash, key.Policy);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using MailGateway.Api.Events;
 using MailGateway.Api.Storage;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;
@@ -18,8 +17,7 @@ namespace MailGateway.Api.Cluster;
 internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDisposable
 {
     public static readonly TimeSpan PermitTtl = TimeSpan.FromSeconds(60);
-    private static readonly RedisChannel WantedChannel = RedisChannel.Literal(RedisKeys.Name("imap-budget:wanted"));
-
+    
     private const string AcquireScript = """
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
         if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
@@ -29,6 +27,8 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
         """;
 
     private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKeys _keys;
+    private readonly RedisChannel _wantedChannel;
     private readonly EventsInstance _self;
     private readonly ImapOptions _options;
     private readonly TimeProvider _time;
@@ -38,10 +38,12 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
     private readonly ITimer _renewal;
     private long _sequence;
 
-    public RedisConnectionBudget(IConnectionMultiplexer redis, EventsInstance self, IOptions<ImapOptions> options, TimeProvider time,
+    public RedisConnectionBudget(IConnectionMultiplexer redis, RedisKeys keys, EventsInstance self, IOptions<ImapOptions> options, TimeProvider time,
         ILogger<RedisConnectionBudget> logger)
     {
         _redis = redis;
+        _keys = keys;
+        _wantedChannel = RedisChannel.Literal(keys.Name("imap-budget:wanted"));
         _self = self;
         _options = options.Value;
         _time = time;
@@ -55,7 +57,7 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
     {
         try
         {
-            await _redis.GetSubscriber().SubscribeAsync(WantedChannel, (_, accountId) => Contended?.Invoke(accountId.ToString())).ConfigureAwait(false);
+            await _redis.GetSubscriber().SubscribeAsync(_wantedChannel, (_, accountId) => Contended?.Invoke(accountId.ToString())).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -65,8 +67,8 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
 
     public event Action<string>? Contended;
 
-    internal static RedisKey AccountKey(string accountId) => RedisKeys.ForAccount(accountId, "imap-permits");
-    internal static RedisKey HostKey(string host) => RedisKeys.InGroup("h:" + host.ToLowerInvariant(), "imap-permits");
+    internal RedisKey AccountKey(string accountId) => _keys.ForAccount(accountId, "imap-permits");
+    internal RedisKey HostKey(string host) => _keys.InGroup("h:" + host.ToLowerInvariant(), "imap-permits");
 
     public async ValueTask<IAsyncDisposable?> TryAcquireAsync(ImapAccount account, CancellationToken cancellationToken = default)
     {
@@ -111,7 +113,7 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
         var last = _announced.GetOrAdd(accountId, 0);
         if (last != 0 && _time.GetElapsedTime(last, now) < TimeSpan.FromMilliseconds(200)) return;
         _announced[accountId] = now;
-        _ = _redis.GetSubscriber().PublishAsync(WantedChannel, accountId, CommandFlags.FireAndForget);
+        _ = _redis.GetSubscriber().PublishAsync(_wantedChannel, accountId, CommandFlags.FireAndForget);
         if (_announced.Count > 10_000) _announced.Clear();
     }
 

@@ -1,3 +1,4 @@
+using MailGateway.Api.Cluster;
 using MailGateway.Imap;
 using Microsoft.Extensions.Options;
 using MailGateway.Api.Shared;

@@ -60,7 +60,7 @@ internal sealed class InMemoryEventDeduplicator : IEventDeduplicator
 /// <summary>Cluster-wide: <c>mg:event:{id}</c> is <c>pending</c> (claimed, <see cref="EventsOptions.PublishClaimTtl"/>)
 /// while an attempt publishes, then <c>1</c> (published, <see cref="EventsOptions.DedupeWindow"/>). Survives restarts
 /// and failovers; a claim that a frozen Redis executed after the client gave up expires instead of blocking forever.</summary>
-internal sealed class RedisEventDeduplicator(IConnectionMultiplexer redis, Microsoft.Extensions.Options.IOptions<EventsOptions> options) : IEventDeduplicator
+internal sealed class RedisEventDeduplicator(IConnectionMultiplexer redis, RedisKeys keys, Microsoft.Extensions.Options.IOptions<EventsOptions> options) : IEventDeduplicator
 {
     private const string Pending = "pending";
 
@@ -91,7 +91,7 @@ internal sealed class RedisEventDeduplicator(IConnectionMultiplexer redis, Micro
         catch (Exception ex) when (ex is RedisException or TimeoutException) { } // the claim expires by itself
     }
 
-    private static RedisKey Key(string eventId) => RedisKeys.Of("event", eventId);
+    private RedisKey Key(string eventId) => keys.Of("event", eventId);
 }
 
 /// <summary>A bounded set of recently seen ids (oldest forgotten first). Thread-safe.</summary>

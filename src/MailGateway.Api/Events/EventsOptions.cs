@@ -7,8 +7,9 @@ public sealed class EventsOptions
 {
     public const string Section = "Events";
 
-    /// <summary>Redis Stream that carries events to every instance (<c>XADD ... MAXLEN ~</c>).</summary>
-    public string StreamKey { get; set; } = RedisKeys.Name("events");
+    /// <summary>Redis Stream that carries events to every instance (<c>XADD ... MAXLEN ~</c>); by default
+    /// <c>events</c> after <c>Redis:KeyPrefix</c>.</summary>
+    public string StreamKey { get; set; } = RedisKeys.DefaultPrefix + "events";
     public int StreamMaxLength { get; set; } = 10_000;
     /// <summary>How long a published event id is remembered, so a repeat (e.g. after a failover) is dropped.</summary>
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(2);

@@ -1,4 +1,3 @@
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.SignalR;
 

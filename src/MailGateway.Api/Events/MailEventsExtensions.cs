@@ -1,4 +1,5 @@
-using MailGateway.Api.Hosting;
+using Microsoft.Extensions.Options;
+using MailGateway.Api.Cluster;
 using MailGateway.Api.Shared;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,18 +31,31 @@ internal static class MailEventsExtensions
                 && o.StreamMaxLength > 0 && o.StreamPollInterval > TimeSpan.Zero && o.AccountCheckInterval > TimeSpan.Zero,
                 "Events: LeaseTtl and DemandTtl must be at least 1 s, SupervisorInterval below a third of LeaseTtl.")
             .ValidateOnStart();
+        var keys = RedisKeys.From(config);
+        services.PostConfigure<EventsOptions>(o =>
+        {
+            if (o.StreamKey == RedisKeys.DefaultPrefix + "events") o.StreamKey = keys.Name("events");
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EventsTelemetry>();
-        services.TryAddSingleton<EventsInstance>();
         services.TryAddSingleton<LocalEventDispatcher>();
         services.TryAddSingleton<IMailEventPublisher, MailEventPublisher>();
         services.TryAddSingleton<HubSubscriptions>();
         services.TryAddSingleton<AccountWatchRunner>();
-        services.TryAddSingleton<WatchConnections>();
+        // The heartbeat (Cluster) follows the lease TTL by default, so a dead instance drops out, and its watches
+        // move, within the lease TTL.
+        services.AddOptions<ClusterOptions>().PostConfigure<IOptions<EventsOptions>>((o, events) =>
+        {
+            if (o.HeartbeatInterval <= TimeSpan.Zero) o.HeartbeatInterval = events.Value.LeaseTtl / 3;
+        });
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
-        var signalR = services.AddSignalR(o => o.AddFilter<HubErrorFilter>());
+        var signalR = services.AddSignalR(o =>
+        {
+            o.AddFilter<HubErrorFilter>();
+            o.AddFilter<HubRateLimitFilter>(); // inside the error filter: its HubException passes through
+        });
         if (config.IsRedisConfigured())
         {
             services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();
@@ -54,9 +68,9 @@ internal static class MailEventsExtensions
             services.AddHostedService<RedisBootMarker>();
             // The backplane carries the one group send of the publishing instance to every instance's clients
             // (see SignalRMailEventSink for why that is exactly once per client).
-            signalR.AddStackExchangeRedis(config[RedisExtensions.ConfigurationKey]!, o =>
+            signalR.AddStackExchangeRedis(config[RedisConfiguration.ConfigurationKey]!, o =>
             {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(RedisKeys.Name("signalr"));
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(keys.Name("signalr"));
                 o.Configuration.AbortOnConnectFail = false;
             });
         }
@@ -70,7 +84,7 @@ internal static class MailEventsExtensions
         }
         services.TryAddSingleton<WatchSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<WatchSupervisor>());
-        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthExtensions.ReadyTag]);
+        services.AddHealthChecks().AddCheck<EventsHealthCheck>("events", tags: [HealthTags.Ready]);
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;
@@ -15,6 +16,7 @@ namespace MailGateway.Api.Events;
 /// </summary>
 internal sealed class RedisBootMarker(
     IConnectionMultiplexer redis,
+    RedisKeys keys,
     IWatchDemand demand,
     EventsInstance instance,
     EventsTelemetry telemetry,
@@ -23,7 +25,7 @@ internal sealed class RedisBootMarker(
     TimeProvider time,
     ILogger<RedisBootMarker> logger) : BackgroundService
 {
-    internal static readonly RedisKey Key = RedisKeys.Of("boot");
+    private readonly RedisKey _key = keys.Of("boot");
     private bool _seen;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,7 +47,7 @@ internal sealed class RedisBootMarker(
 
     internal async Task CheckAsync()
     {
-        var created = await redis.GetDatabase().StringSetAsync(Key, $"{instance.Id}@{time.GetUtcNow():O}", when: When.NotExists).ConfigureAwait(false);
+        var created = await redis.GetDatabase().StringSetAsync(_key, $"{instance.Id}@{time.GetUtcNow():O}", when: When.NotExists).ConfigureAwait(false);
         if (!created)
         {
             _seen = true;

@@ -46,9 +46,9 @@ internal sealed class InMemorySyncStateStore : ISyncStateStore
 }
 
 /// <summary>One hash per account: <c>mg:sync:{accountId}</c>, field = mailbox path, value = <c>uidvalidity:uidnext:modseq</c>.</summary>
-internal sealed class RedisSyncStateStore(IConnectionMultiplexer redis) : ISyncStateStore
+internal sealed class RedisSyncStateStore(IConnectionMultiplexer redis, RedisKeys keys) : ISyncStateStore
 {
-    private static RedisKey Key(string accountId) => RedisKeys.Of("sync", accountId);
+    private RedisKey Key(string accountId) => keys.Of("sync", accountId);
 
     public async Task<IReadOnlyDictionary<string, MailboxState>> GetAsync(string accountId, CancellationToken cancellationToken = default)
     {

@@ -1,15 +1,9 @@
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Events;
-
-/// <summary>This process's identity among gateway instances (lease owner, demand registrations).</summary>
-internal sealed class EventsInstance(IConfiguration configuration)
-{
-    /// <summary><c>Cluster:InstanceId</c> (e.g. the pod name, so ownership survives a restart), else a random id.</summary>
-    public string Id { get; } = configuration["Cluster:InstanceId"] is { Length: > 0 } id ? id : Guid.NewGuid().ToString("N");
-}
 
 /// <summary>Reference-counted demand of this instance; the base of both implementations.</summary>
 internal class InMemoryWatchDemand : IWatchDemand
@@ -83,21 +77,21 @@ internal class InMemoryWatchDemand : IWatchDemand
 /// set <c>mg:demand</c> scored by its expiry (renewed by its instance, so it vanishes with a dead instance);
 /// lasting demand is a member <c>{source}|{account}</c> of the set <c>mg:demand:persistent</c>.
 /// </summary>
-internal sealed class RedisWatchDemand(IConnectionMultiplexer redis, EventsInstance instance, IOptions<EventsOptions> options, TimeProvider time)
+internal sealed class RedisWatchDemand(IConnectionMultiplexer redis, RedisKeys keys, EventsInstance instance, IOptions<EventsOptions> options, TimeProvider time)
     : InMemoryWatchDemand
 {
-    private static readonly RedisKey LiveKey = RedisKeys.Of("demand");
-    private static readonly RedisKey PersistentKey = RedisKeys.Of("demand", "persistent");
+    private readonly RedisKey _liveKey = keys.Of("demand");
+    private readonly RedisKey _persistentKey = keys.Of("demand", "persistent");
 
     private string Member(string accountId, string source) => $"{instance.Id}|{source}|{accountId}";
     private double Expiry => (time.GetUtcNow() + options.Value.DemandTtl).ToUnixTimeMilliseconds();
 
     protected override async ValueTask OnFirstAsync(string accountId, string source) =>
-        await redis.GetDatabase().SortedSetAddAsync(LiveKey, Member(accountId, source), Expiry).ConfigureAwait(false);
+        await redis.GetDatabase().SortedSetAddAsync(_liveKey, Member(accountId, source), Expiry).ConfigureAwait(false);
 
     protected override async ValueTask OnLastAsync(string accountId, string source)
     {
-        try { await redis.GetDatabase().SortedSetRemoveAsync(LiveKey, Member(accountId, source)).ConfigureAwait(false); }
+        try { await redis.GetDatabase().SortedSetRemoveAsync(_liveKey, Member(accountId, source)).ConfigureAwait(false); }
         catch (RedisException) { } // it expires by itself
     }
 
@@ -108,23 +102,23 @@ internal sealed class RedisWatchDemand(IConnectionMultiplexer redis, EventsInsta
         if (entries.Count == 0) return;
         var expiry = Expiry;
         var members = entries.Select(e => new SortedSetEntry(Member(e.AccountId, e.Source), expiry)).ToArray();
-        await redis.GetDatabase().SortedSetAddAsync(LiveKey, members).ConfigureAwait(false);
+        await redis.GetDatabase().SortedSetAddAsync(_liveKey, members).ConfigureAwait(false);
     }
 
     public override async Task SetPersistentDemandAsync(string accountId, string source, bool wanted, CancellationToken cancellationToken = default)
     {
         var db = redis.GetDatabase();
-        if (wanted) await db.SetAddAsync(PersistentKey, $"{source}|{accountId}").ConfigureAwait(false);
-        else await db.SetRemoveAsync(PersistentKey, $"{source}|{accountId}").ConfigureAwait(false);
+        if (wanted) await db.SetAddAsync(_persistentKey, $"{source}|{accountId}").ConfigureAwait(false);
+        else await db.SetRemoveAsync(_persistentKey, $"{source}|{accountId}").ConfigureAwait(false);
     }
 
     public override async Task<IReadOnlySet<string>> GetDemandedAccountsAsync(CancellationToken cancellationToken = default)
     {
         var db = redis.GetDatabase();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await db.SortedSetRemoveRangeByScoreAsync(LiveKey, double.NegativeInfinity, now, Exclude.Stop).ConfigureAwait(false);
-        var live = await db.SortedSetRangeByScoreAsync(LiveKey, now, double.PositiveInfinity).ConfigureAwait(false);
-        var persistent = await db.SetMembersAsync(PersistentKey).ConfigureAwait(false);
+        await db.SortedSetRemoveRangeByScoreAsync(_liveKey, double.NegativeInfinity, now, Exclude.Stop).ConfigureAwait(false);
+        var live = await db.SortedSetRangeByScoreAsync(_liveKey, now, double.PositiveInfinity).ConfigureAwait(false);
+        var persistent = await db.SetMembersAsync(_persistentKey).ConfigureAwait(false);
         var result = LocalAccounts();
         foreach (var m in live) if (Split((string?)m, 3) is { } id) result.Add(id);
         foreach (var m in persistent) if (Split((string?)m, 2) is { } id) result.Add(id);

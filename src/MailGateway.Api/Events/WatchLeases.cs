@@ -1,3 +1,4 @@
+using MailGateway.Api.Cluster;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;
@@ -22,9 +23,9 @@ internal sealed class InMemoryWatchLeases : IWatchLeases
 }
 
 /// <summary>A <see cref="RedisLocks"/> lock on <c>mg:watch:{id}</c> held by the instance id.</summary>
-internal sealed class RedisWatchLeases(IConnectionMultiplexer redis, EventsInstance instance, IOptions<EventsOptions> options) : IWatchLeases
+internal sealed class RedisWatchLeases(IConnectionMultiplexer redis, RedisKeys keys, EventsInstance instance, IOptions<EventsOptions> options) : IWatchLeases
 {
-    private static RedisKey Key(string accountId) => RedisKeys.Of("watch", accountId);
+    private RedisKey Key(string accountId) => keys.Of("watch", accountId);
 
     public Task<bool> TryAcquireAsync(string accountId, CancellationToken cancellationToken) =>
         redis.GetDatabase().TryTakeAsync(Key(accountId), instance.Id, options.Value.LeaseTtl);

@@ -4,12 +4,10 @@ using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 
-/// <summary>One policy per permission (policy name = permission name), plus <see cref="AdminPolicy"/>.
+/// <summary>One policy per permission (policy name = permission name), plus <see cref="Permissions.AdminPolicy"/>.
 /// Use <c>group.RequireAuthorization(Permissions.MailRead)</c>.</summary>
 internal static class AuthorizationExtensions
 {
-    public const string AdminPolicy = "MailGateway.Admin";
-
     public static IHostApplicationBuilder AddGatewayAuthorization(this IHostApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection("Authentication");
@@ -28,7 +26,7 @@ internal static class AuthorizationExtensions
         var authorization = builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(Build())
             .SetFallbackPolicy(Build())
-            .AddPolicy(AdminPolicy, Build(new AssertionRequirement(c => Caller.From(c.User).IsAdmin)));
+            .AddPolicy(Permissions.AdminPolicy, Build(new AssertionRequirement(c => Caller.From(c.User).IsAdmin)));
         foreach (var permission in Permissions.All)
             authorization.AddPolicy(permission, Build(new PermissionRequirement(permission)));
 

@@ -12,7 +12,8 @@ namespace MailGateway.Api.Hosting;
 internal static class DataProtectionExtensions
 {
     public const string ApplicationName = "MailGateway";
-    public const string RedisKeyRing = RedisKeys.Prefix + "dataprotection:keys";
+    /// <summary>The key ring's Redis key: <c>dataprotection:keys</c> after <c>Redis:KeyPrefix</c>.</summary>
+    public static RedisKey RedisKeyRing(RedisKeys keys) => keys.Of("dataprotection:keys");
 
     public static IHostApplicationBuilder AddGatewayDataProtection(this IHostApplicationBuilder builder)
     {
@@ -26,7 +27,7 @@ internal static class DataProtectionExtensions
             builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
             {
                 var redis = sp.GetRequiredService<IConnectionMultiplexer>();
-                o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), RedisKeyRing);
+                o.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), RedisKeyRing(sp.GetRequiredService<RedisKeys>()));
             });
         }
         else if (section["KeysDirectory"] is { Length: > 0 } directory)
@@ -47,11 +48,11 @@ internal static class DataProtectionExtensions
 }
 
 /// <summary>Says at startup, once, that the key ring in Redis is not encrypted at rest.</summary>
-internal sealed class UnprotectedKeyRingWarning(ILogger<UnprotectedKeyRingWarning> logger) : IHostedService
+internal sealed class UnprotectedKeyRingWarning(RedisKeys keys, ILogger<UnprotectedKeyRingWarning> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        InfraLog.KeyRingUnprotected(logger, DataProtectionExtensions.RedisKeyRing);
+        InfraLog.KeyRingUnprotected(logger, DataProtectionExtensions.RedisKeyRing(keys).ToString());
         return Task.CompletedTask;
     }
 

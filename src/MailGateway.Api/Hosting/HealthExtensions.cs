@@ -1,30 +1,29 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MailGateway.Api.Storage;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 
-/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (every check tagged <see cref="ReadyTag"/>).
-/// Features add readiness checks with <c>services.AddHealthChecks().AddCheck&lt;T&gt;(name, tags: [HealthExtensions.ReadyTag])</c>.</summary>
+/// <summary><c>/health/live</c> (the process answers) and <c>/health/ready</c> (every check tagged
+/// <see cref="HealthTags.Ready"/>).</summary>
 internal static class HealthExtensions
 {
-    public const string ReadyTag = "ready";
-    public const string LiveTag = "live";
-
     public static IHostApplicationBuilder AddGatewayHealth(this IHostApplicationBuilder builder)
     {
         var checks = builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [HealthTags.Live]);
         if (builder.Configuration.IsRedisConfigured())
-            checks.AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+            checks.AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready], timeout: TimeSpan.FromSeconds(3));
         return builder;
     }
 
     public static WebApplication MapGatewayHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag), ResponseWriter = WriteAsync })
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live), ResponseWriter = WriteAsync })
             .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync })
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteAsync })
             .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         return app;
     }

@@ -3,19 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Hosting;
 
 /// <summary>Everything host-level: auth, problem details, health, metrics, OpenAPI, Redis, Data Protection. The IMAP pool is <see cref="ImapPoolExtensions.AddImapPool"/>.</summary>
 internal static class HostingExtensions
 {
-    /// <summary>Default request body cap (bytes) when <c>Http:MaxRequestBodyBytes</c> is not set.</summary>
-    public const long DefaultMaxRequestBodyBytes = 30L * 1024 * 1024;
-
-    /// <summary>The configured request body cap (<c>Http:MaxRequestBodyBytes</c>); endpoints may lower it, never raise it.</summary>
-    public static long MaxRequestBodyBytes(IConfiguration configuration) =>
-        configuration.GetValue<long?>("Http:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
-
     public static IHostApplicationBuilder AddGatewayHosting(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,7 +25,7 @@ internal static class HostingExtensions
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
 
-        var maxBody = MaxRequestBodyBytes(config);
+        var maxBody = RequestLimits.MaxRequestBodyBytes(config);
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = maxBody);
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = maxBody);
 

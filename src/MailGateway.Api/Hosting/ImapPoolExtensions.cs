@@ -1,4 +1,5 @@
 using MailGateway.Imap.Caching;
+using MailGateway.Api.Storage;
 
 namespace MailGateway.Api.Hosting;
 

@@ -1,3 +1,4 @@
+using MailGateway.Api.Storage;
 using StackExchange.Redis;
 
 namespace MailGateway.Api.Hosting;
@@ -5,24 +6,18 @@ namespace MailGateway.Api.Hosting;
 /// <summary>One shared <see cref="IConnectionMultiplexer"/> when <c>Redis:Configuration</c> is set; features resolve it from DI.</summary>
 internal static class RedisExtensions
 {
-    public const string ConfigurationKey = "Redis:Configuration";
-    /// <summary>Every key the gateway writes starts with this.</summary>
-    public const string KeyPrefix = "mg:";
-
     /// <summary>Default sync/async/connect timeout of Redis commands.</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(3);
 
     private static bool Mentions(string configuration, string option) =>
         configuration.Contains(option + "=", StringComparison.OrdinalIgnoreCase);
 
-    public static bool IsRedisConfigured(this IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration[ConfigurationKey]);
-
     public static IHostApplicationBuilder AddGatewayRedis(this IHostApplicationBuilder builder)
     {
         if (!builder.Configuration.IsRedisConfigured())
             return builder;
-        var configuration = builder.Configuration[ConfigurationKey]!;
+        builder.Services.AddSingleton(Storage.RedisKeys.From(builder.Configuration)); // Redis:KeyPrefix, checked at startup
+        var configuration = builder.Configuration[RedisConfiguration.ConfigurationKey]!;
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = ConfigurationOptions.Parse(configuration);

@@ -25,10 +25,12 @@ internal sealed class ImapOAuthTokenSource(
         return await refreshTokens.CreateAsync(oauth, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, bool forceRefresh, CancellationToken cancellationToken = default)
+    public async ValueTask<string?> GetAccessTokenAsync(ImapAccount account, StoredSecret secret, GrantSlot slot, bool forceRefresh,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(slot);
         if (secret.SessionKey is null && secret.Client is null)
         {
             // A refresh token without a client belongs to the Accounts:OAuth client, when one is configured.
@@ -37,18 +39,18 @@ internal sealed class ImapOAuthTokenSource(
             secret = secret with { Client = DefaultOAuthClient.Name };
         }
         var stored = await services.GetRequiredService<IAccountStore>().GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
-        if (stored is null || stored.CredentialStamp != account.CredentialStamp)
+        if (stored is null || slot.StampOf(stored) != account.CredentialStamp)
             return await UnstoredAsync(secret, forceRefresh, cancellationToken).ConfigureAwait(false);
         try
         {
             if (secret.SessionKey is not null)
                 return (await onBehalfOf.GetAsync(stored, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
-            return (await refreshTokens.GetAsync(stored, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+            return (await refreshTokens.GetAsync(stored, secret, slot, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (ImapAuthenticationException ex)
         {
             // The grant was refused before any IMAP login: still an authentication failure of the account (security log).
-            if (services.GetService<IImapLoginObserver>() is { } observer)
+            if (slot == GrantSlot.Imap && services.GetService<IImapLoginObserver>() is { } observer)
             {
                 var mechanism = account.Mechanism == ImapAuthMechanism.OAuthBearer ? "OAUTHBEARER" : "XOAUTH2";
                 await observer.OnLoginAttemptAsync(new ImapLoginAttempt(account.Id, time.GetUtcNow(), false, mechanism, ex.Message), cancellationToken)
@@ -68,6 +70,9 @@ internal sealed class ImapOAuthTokenSource(
         return response.AccessToken;
     }
 
-    public async Task ForgetAsync(string accountId, CancellationToken cancellationToken = default) =>
-        await cache.RemoveAsync(accountId, cancellationToken).ConfigureAwait(false);
+    public async Task ForgetAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        foreach (var slot in GrantSlot.All)
+            await cache.RemoveAsync(slot.CacheKey(accountId), cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -12,15 +12,15 @@ namespace MailGateway.Api.Security;
 /// with <c>mg:oauth:lock:{accountId}</c>.
 /// </summary>
 internal sealed class RedisOAuthTokenCache(
-    IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, TimeProvider time, ILogger<RedisOAuthTokenCache> logger) : IOAuthTokenCache
+    IConnectionMultiplexer redis, RedisKeys keys, IDataProtectionProvider dataProtection, TimeProvider time, ILogger<RedisOAuthTokenCache> logger) : IOAuthTokenCache
 {
     private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(20);
     private readonly IDataProtector _protector = dataProtection.CreateProtector("MailGateway.Security.ImapOAuthTokenCache.v1");
     private readonly LocalLocks _local = new();
 
-    private static RedisKey TokenKey(string accountId) => RedisKeys.Of("oauth:token", accountId);
-    private static RedisKey LockKey(string accountId) => RedisKeys.Of("oauth:lock", accountId);
+    private RedisKey TokenKey(string accountId) => keys.Of("oauth:token", accountId);
+    private RedisKey LockKey(string accountId) => keys.Of("oauth:lock", accountId);
 
     public async ValueTask<CachedAccessToken?> GetAsync(string accountId, CancellationToken cancellationToken)
     {

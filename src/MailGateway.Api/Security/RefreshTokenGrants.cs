@@ -36,45 +36,48 @@ internal sealed class RefreshTokenGrants(
             ExpiresAt: response.ExpiresAt, Client: clientName);
     }
 
-    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, bool forceRefresh, CancellationToken cancellationToken)
+    /// <param name="slot">Where the grant is kept: its cache key, credential stamp and where a rotated refresh token is saved.</param>
+    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, GrantSlot slot, bool forceRefresh, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
+        var key = slot.CacheKey(account.Id);
+        var stamp = slot.StampOf(account);
         if (!forceRefresh)
         {
-            var cached = await cache.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
-            if (cached is not null && cached.Stamp == account.CredentialStamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt))
+            var cached = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (cached is not null && cached.Stamp == stamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt))
                 return new ImapSecret(cached.AccessToken);
             // The token obtained when the grant was stored (registration or rotation, both set UpdatedAt).
             if (grant.AccessToken is not null && IsFresh(account.UpdatedAt, grant.ExpiresAt))
                 return new ImapSecret(grant.AccessToken);
         }
 
-        await using (await cache.LockAsync(account.Id, cancellationToken).ConfigureAwait(false))
+        await using (await cache.LockAsync(key, cancellationToken).ConfigureAwait(false))
         {
             // Someone else may have refreshed while we waited (for a forced refresh: only after we were asked).
-            var cached = await cache.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
-            if (cached is not null && cached.Stamp == account.CredentialStamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt)
+            var cached = await cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (cached is not null && cached.Stamp == stamp && IsFresh(cached.ObtainedAt, cached.ExpiresAt)
                 && (!forceRefresh || cached.ObtainedAt >= started))
                 return new ImapSecret(cached.AccessToken);
 
             // Another instance may have rotated the refresh token since this account record was read.
             var store = services.GetService<IAccountStore>();
             var latest = store is null ? null : await store.GetAsync(account.Id, cancellationToken).ConfigureAwait(false);
-            if (latest is not null && latest.CredentialStamp == account.CredentialStamp && latest.ProtectedSecret != account.ProtectedSecret)
-                grant = protector.Unprotect(latest.ProtectedSecret!);
+            if (latest is not null && slot.StampOf(latest) == stamp && slot.SecretOf(latest) is { } latestSecret && latestSecret != slot.SecretOf(account))
+                grant = protector.Unprotect(latestSecret);
 
             var obtainedAt = time.GetUtcNow();
             var response = await endpoint.RefreshAsync(grant.Client ?? "", grant.RefreshToken ?? "", cancellationToken).ConfigureAwait(false);
-            await cache.SetAsync(account.Id, new CachedAccessToken
+            await cache.SetAsync(key, new CachedAccessToken
             {
                 AccessToken = response.AccessToken,
                 ExpiresAt = response.ExpiresAt,
                 ObtainedAt = obtainedAt,
-                Stamp = account.CredentialStamp,
+                Stamp = stamp ?? "",
             }, cancellationToken).ConfigureAwait(false);
 
             if (store is not null && response.RefreshToken is not null && response.RefreshToken != grant.RefreshToken)
-                await SaveRotatedAsync(store, account, grant, response, obtainedAt).ConfigureAwait(false);
+                await SaveRotatedAsync(store, account, slot, grant, response, obtainedAt).ConfigureAwait(false);
             return new ImapSecret(response.AccessToken);
         }
     }
@@ -91,15 +94,15 @@ internal sealed class RefreshTokenGrants(
         return time.GetUtcNow() < expiresAt.Value - skew;
     }
 
-    private async Task SaveRotatedAsync(IAccountStore store, Account account, StoredSecret grant, TokenResponse response, DateTimeOffset obtainedAt)
+    private async Task SaveRotatedAsync(IAccountStore store, Account account, GrantSlot slot, StoredSecret grant, TokenResponse response, DateTimeOffset obtainedAt)
     {
         // The new refresh token must not be lost once the endpoint issued it: don't let the caller cancel the save.
         // Field-level compare-and-set: only the secret changes, and only while the credentials are the ones refreshed,
         // so a delete, disable or credential change made while the endpoint answered is never undone.
         var rotated = grant with { RefreshToken = response.RefreshToken, AccessToken = response.AccessToken, ExpiresAt = response.ExpiresAt };
         var protectedSecret = protector.Protect(rotated);
-        var saved = await store.UpdateAsync(account.Id, current => current.CredentialStamp == account.CredentialStamp
-            ? current with { ProtectedSecret = protectedSecret, UpdatedAt = obtainedAt }
+        var saved = await store.UpdateAsync(account.Id, current => slot.StampOf(current) == slot.StampOf(account)
+            ? slot.WithSecret(current, protectedSecret) with { UpdatedAt = obtainedAt }
             : null, CancellationToken.None).ConfigureAwait(false);
         if (saved is null)
             SecurityLog.RotatedTokenNotSaved(logger, account.Id);

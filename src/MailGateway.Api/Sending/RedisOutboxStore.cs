@@ -7,32 +7,32 @@ using MailGateway.Api.Storage;
 namespace MailGateway.Api.Sending;
 
 /// <summary>The durable outbox shared by every instance (layout and scripts in RedisOutboxStore.Scripts.cs).</summary>
-internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis) : IOutboxStore
+internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, RedisKeys keys) : IOutboxStore
 {
-    private static readonly string Prefix = RedisKeys.GroupPrefix("outbox");
-    private static readonly RedisKey Due = Prefix + "due";
-    private static readonly RedisKey Processing = Prefix + "processing";
+    private readonly string _prefix = keys.GroupPrefix("outbox");
+    private readonly RedisKey _due = keys.GroupPrefix("outbox") + "due";
+    private readonly RedisKey _processing = keys.GroupPrefix("outbox") + "processing";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     /// <summary>Finished submissions (and their MIME) stay listable this long.</summary>
     private static readonly long RetentionSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
 
     private IDatabase Db => redis.GetDatabase();
 
-    private static RedisKey SubmissionKey(string id) => Prefix + "s:" + id;
-    private static RedisKey MimeKey(string id) => Prefix + "m:" + id;
-    private static RedisKey AccountKey(string accountId) => Prefix + "a:" + accountId;
-    private static RedisKey IdempotencyKey(string accountId, string key) =>
-        Prefix + "k:" + accountId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private RedisKey SubmissionKey(string id) => _prefix + "s:" + id;
+    private RedisKey MimeKey(string id) => _prefix + "m:" + id;
+    private RedisKey AccountKey(string accountId) => _prefix + "a:" + accountId;
+    private RedisKey IdempotencyKey(string accountId, string key) =>
+        _prefix + "k:" + accountId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     public async Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
         TimeSpan idempotencyWindow, CancellationToken cancellationToken = default)
     {
         var result = (string?)await Db.ScriptEvaluateAsync(AddScript,
-            [SubmissionKey(submission.Id), MimeKey(submission.Id), Due, AccountKey(submission.AccountId),
-             idempotencyKey is null ? Prefix + "k:none" : IdempotencyKey(submission.AccountId, idempotencyKey)],
+            [SubmissionKey(submission.Id), MimeKey(submission.Id), _due, AccountKey(submission.AccountId),
+             idempotencyKey is null ? _prefix + "k:none" : IdempotencyKey(submission.AccountId, idempotencyKey)],
             [submission.Id, JsonSerializer.Serialize(submission, Json), submission.State, mime, dueAt.ToUnixTimeMilliseconds(),
              submission.CreatedAt.ToUnixTimeMilliseconds(), submission.AccountId,
-             idempotencyKey is null ? "" : ((long)idempotencyWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), Prefix]).ConfigureAwait(false);
+             idempotencyKey is null ? "" : ((long)idempotencyWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), _prefix]).ConfigureAwait(false);
         if (result == submission.Id)
             return (submission, true);
         return (await GetAsync(result!, cancellationToken).ConfigureAwait(false) ?? submission, false);
@@ -71,8 +71,8 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis) : I
     public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var token = Guid.NewGuid().ToString("N");
-        var result = await Db.ScriptEvaluateAsync(ClaimScript, [Due, Processing],
-            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, Prefix]).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(ClaimScript, [_due, _processing],
+            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, _prefix]).ConfigureAwait(false);
         if (result.IsNull || result.Resp2Type != ResultType.Array)
             return null;
         var parts = (RedisResult[])result!;
@@ -85,7 +85,7 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis) : I
             [claim.LeaseToken, JsonSerializer.Serialize(updated, Json), updated.State]).ConfigureAwait(false) == 1;
 
     public async Task<bool> ReleaseAsync(OutboxClaim claim, Submission updated, DateTimeOffset? dueAt, CancellationToken cancellationToken = default) =>
-        (long)await Db.ScriptEvaluateAsync(ReleaseScript, [SubmissionKey(updated.Id), Due, Processing, MimeKey(updated.Id)],
+        (long)await Db.ScriptEvaluateAsync(ReleaseScript, [SubmissionKey(updated.Id), _due, _processing, MimeKey(updated.Id)],
             [claim.LeaseToken, JsonSerializer.Serialize(updated, Json), updated.State,
              dueAt is { } due ? due.ToUnixTimeMilliseconds() : "", updated.Id, RetentionSeconds]).ConfigureAwait(false) == 1;
 
@@ -94,7 +94,7 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis) : I
         var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (current is null) return null;
         var canceled = current with { State = SubmissionStates.Canceled, UpdatedAt = now };
-        var state = (string?)await Db.ScriptEvaluateAsync(CancelScript, [SubmissionKey(id), Due, MimeKey(id)],
+        var state = (string?)await Db.ScriptEvaluateAsync(CancelScript, [SubmissionKey(id), _due, MimeKey(id)],
             [id, JsonSerializer.Serialize(canceled, Json), RetentionSeconds]).ConfigureAwait(false);
         return string.IsNullOrEmpty(state) ? null : await GetAsync(id, cancellationToken).ConfigureAwait(false);
     }

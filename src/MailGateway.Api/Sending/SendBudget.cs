@@ -40,7 +40,7 @@ internal sealed class SendBudget(IOptions<SendingOptions> options, TimeProvider 
     {
         if (_redis is null)
             return _memory.AddOrUpdate(key, by, (_, v) => v + by);
-        var redisKey = RedisKeys.Of("sendbudget", key);
+        var redisKey = services.GetRequiredService<RedisKeys>().Of("sendbudget", key);
         var db = _redis.GetDatabase();
         var value = await db.StringIncrementAsync(redisKey, by).ConfigureAwait(false);
         if (by > 0 && value == by)

@@ -1,3 +1,4 @@
+using MailGateway.Api.Accounts;
 using MailGateway.Api.Shared;
 using MailGateway.Imap.Smtp;
 

@@ -1,4 +1,5 @@
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Accounts;
+using MailGateway.Api.Storage;
 using MailGateway.Imap.Smtp;
 
 namespace MailGateway.Api.Sending;
@@ -15,7 +16,7 @@ internal static class SendingExtensions
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(10) && o.PollInterval > TimeSpan.Zero && o.GiveUpAfter > TimeSpan.Zero
                 && o.RetrySchedule.All(t => t > TimeSpan.Zero), "Sending timings must be positive (Lease at least 10 s).")
             .ValidateOnStart();
-        builder.Services.AddSmtpSender();
+        builder.Services.AddSmtpSender(builder.Configuration.GetSection("Smtp"));
         builder.Services.AddSingleton<ISmtpCredentialProvider, SmtpCredentialProvider>();
         if (builder.Configuration.IsRedisConfigured())
             builder.Services.AddSingleton<IOutboxStore, RedisOutboxStore>();

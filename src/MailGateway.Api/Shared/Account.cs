@@ -24,7 +24,7 @@ public sealed record Account : IStoredRecord
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Submission server (null: the account cannot send).</summary>
-    public Sending.AccountSmtp? Smtp { get; init; }
+    public AccountSmtp? Smtp { get; init; }
     /// <summary>Addresses besides <see cref="Email"/> the account may send as.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 

@@ -42,6 +42,9 @@ public static class Permissions
     public const string MailSend = "Mail.Send";
     public const string WebhooksReadWrite = "Webhooks.ReadWrite";
 
+    /// <summary>Not a permission: the name of the policy that requires an admin caller (<see cref="Caller.IsAdmin"/>).</summary>
+    public const string AdminPolicy = "MailGateway.Admin";
+
     /// <summary>Every permission; each is also the name of its authorization policy.</summary>
     public static readonly string[] All = [MailRead, MailReadWrite, MailSend, WebhooksReadWrite];
 }

@@ -14,29 +14,28 @@ internal static partial class RedisKeyMigration
 {
     public const string Command = "--migrate-keys";
 
-    private const string P = RedisKeys.Prefix;
+    // The old layout predates Redis:KeyPrefix: its keys always start with mg:. The new names use the configured prefix.
+    private const string P = RedisKeys.DefaultPrefix;
     private static readonly string[] Patterns = [P + "account:*", P + "accounts", P + "owner:*:accounts", P + "wh:*"];
 
     public sealed record Result(int Moved, int Conflicts);
 
     /// <summary>The new name of an old key, or null when the key is not of the old layout.</summary>
-    internal static string? NewName(string key)
+    internal static string? NewName(string key, RedisKeys keys)
     {
-        if (key == P + "accounts") return In("accounts", "all");
+        if (key == P + "accounts") return keys.GroupPrefix("accounts") + "all";
         // mg:account:{id} only: mg:account:{id}:security-log is of the current layout (account ids have no colon).
         if (key.StartsWith(P + "account:", StringComparison.Ordinal))
-            return key.IndexOf(':', P.Length + 8) < 0 ? In("accounts", key[P.Length..]) : null;
+            return key.IndexOf(':', P.Length + 8) < 0 ? keys.GroupPrefix("accounts") + key[P.Length..] : null;
         if (key.StartsWith(P + "owner:", StringComparison.Ordinal) && key.EndsWith(":accounts", StringComparison.Ordinal) && key.Length > P.Length + 15)
-            return In("accounts", key[P.Length..^":accounts".Length]);
+            return keys.GroupPrefix("accounts") + key[P.Length..^":accounts".Length];
         if (!key.StartsWith(P + "wh:", StringComparison.Ordinal)) return null;
         var rest = key[(P.Length + 3)..];
         var store = rest == "all" || rest.StartsWith("sub:", StringComparison.Ordinal) || rest.StartsWith("owner:", StringComparison.Ordinal);
-        return In(store ? "webhooks" : "whq", rest);
+        return keys.GroupPrefix(store ? "webhooks" : "whq") + rest;
     }
 
-    private static string In(string group, string rest) => RedisKeys.GroupPrefix(group) + rest;
-
-    public static async Task<Result> RunAsync(IConnectionMultiplexer redis, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(IConnectionMultiplexer redis, RedisKeys keys, ILogger logger, CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         int moved = 0, conflicts = 0;
@@ -46,7 +45,7 @@ internal static partial class RedisKeyMigration
             {
                 await foreach (var key in server.KeysAsync(db.Database, pattern, pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    if (NewName(key!) is not { } target) continue;
+                    if (NewName(key!, keys) is not { } target) continue;
                     if (await MoveAsync(db, key, target).ConfigureAwait(false)) moved++;
                     else
                     {
@@ -77,7 +76,7 @@ internal static partial class RedisKeyMigration
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RedisKeyMigration));
         if (app.Services.GetService<IConnectionMultiplexer>() is not { } redis) Log.NoRedis(logger);
-        else await RunAsync(redis, logger, CancellationToken.None).ConfigureAwait(false);
+        else await RunAsync(redis, app.Services.GetRequiredService<RedisKeys>(), logger, CancellationToken.None).ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }
 

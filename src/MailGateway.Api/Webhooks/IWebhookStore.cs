@@ -10,9 +10,9 @@ internal sealed class InMemoryWebhookStore : InMemoryRecordStore<Webhook>, IWebh
 
 /// <summary><c>mg:{webhooks}:sub:{id}</c> holds the JSON of one subscription, <c>mg:{webhooks}:owner:{ownerId}</c> the ids
 /// of an owner, <c>mg:{webhooks}:all</c> every id (one hash tag: the store's transactions work on Redis Cluster).</summary>
-internal sealed class RedisWebhookStore(IConnectionMultiplexer redis)
-    : RedisRecordStore<Webhook>(redis, Layout, WebhookJson.Options), IWebhookStore
+internal sealed class RedisWebhookStore(IConnectionMultiplexer redis, RedisKeys keys)
+    : RedisRecordStore<Webhook>(redis, Layout(keys), WebhookJson.Options), IWebhookStore
 {
-    private static readonly RecordKeyLayout Layout = new(
-        id => RedisKeys.InGroup("webhooks", "sub:" + id), owner => RedisKeys.InGroup("webhooks", "owner:" + owner), RedisKeys.InGroup("webhooks", "all"));
+    private static RecordKeyLayout Layout(RedisKeys keys) => new(
+        id => keys.InGroup("webhooks", "sub:" + id), owner => keys.InGroup("webhooks", "owner:" + owner), keys.InGroup("webhooks", "all"));
 }

@@ -6,22 +6,22 @@ using StackExchange.Redis;
 namespace MailGateway.Api.Webhooks;
 
 /// <summary>The durable queue shared by every instance (layout and scripts in RedisWebhookQueue.Scripts.cs).</summary>
-internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IOptions<WebhookOptions> options) : IWebhookQueue
+internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, RedisKeys keys, IOptions<WebhookOptions> options) : IWebhookQueue
 {
-    private static readonly string Prefix = RedisKeys.GroupPrefix("whq");
-    private static readonly RedisKey Due = Prefix + "due"; // the former single queue, drained by ClaimScript
-    private static readonly RedisKey Ready = Prefix + "ready";
-    private static readonly RedisKey Processing = Prefix + "processing";
-    private static readonly RedisKey Sequence = Prefix + "seq";
+    private readonly string _prefix = keys.GroupPrefix("whq");
+    private readonly RedisKey _due = keys.GroupPrefix("whq") + "due"; // the former single queue, drained by ClaimScript
+    private readonly RedisKey _ready = keys.GroupPrefix("whq") + "ready";
+    private readonly RedisKey _processing = keys.GroupPrefix("whq") + "processing";
+    private readonly RedisKey _sequence = keys.GroupPrefix("whq") + "seq";
 
     private IDatabase Db => redis.GetDatabase();
     private WebhookOptions Options => options.Value;
 
-    private static RedisKey DeliveryKey(string id) => Prefix + "d:" + id;
-    private static RedisKey LogKey(string webhookId) => Prefix + "log:" + webhookId;
-    private static RedisKey ParkedKey(string webhookId) => Prefix + "parked:" + webhookId;
-    private static RedisKey InflightKey(string webhookId) => Prefix + "inflight:" + webhookId;
-    private static RedisKey QueueKey(string webhookId) => Prefix + "q:" + webhookId;
+    private RedisKey DeliveryKey(string id) => _prefix + "d:" + id;
+    private RedisKey LogKey(string webhookId) => _prefix + "log:" + webhookId;
+    private RedisKey ParkedKey(string webhookId) => _prefix + "parked:" + webhookId;
+    private RedisKey InflightKey(string webhookId) => _prefix + "inflight:" + webhookId;
+    private RedisKey QueueKey(string webhookId) => _prefix + "q:" + webhookId;
     private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
     private long TtlSeconds => (long)Options.DeliveryRetention.TotalSeconds;
 
@@ -29,21 +29,21 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
     {
         var due = delivery.NextAttemptAt ?? DateTimeOffset.UtcNow;
         var result = await Db.ScriptEvaluateAsync(EnqueueScript,
-            [DeliveryKey(delivery.Id), QueueKey(delivery.WebhookId), LogKey(delivery.WebhookId), Sequence],
-            [delivery.WebhookId, Serialize(delivery), Ms(due), Options.DeliveryLogLength, delivery.Id, TtlSeconds, Prefix]).ConfigureAwait(false);
+            [DeliveryKey(delivery.Id), QueueKey(delivery.WebhookId), LogKey(delivery.WebhookId), _sequence],
+            [delivery.WebhookId, Serialize(delivery), Ms(due), Options.DeliveryLogLength, delivery.Id, TtlSeconds, _prefix]).ConfigureAwait(false);
         return (long)result > 0;
     }
 
     public Task AddNoticeAsync(WebhookDelivery notice, CancellationToken cancellationToken = default) =>
         Db.ScriptEvaluateAsync(EnqueueScript,
-            [DeliveryKey(notice.Id), QueueKey(notice.WebhookId), LogKey(notice.WebhookId), Sequence],
-            [notice.WebhookId, Serialize(notice), "", Options.DeliveryLogLength, notice.Id, TtlSeconds, Prefix]);
+            [DeliveryKey(notice.Id), QueueKey(notice.WebhookId), LogKey(notice.WebhookId), _sequence],
+            [notice.WebhookId, Serialize(notice), "", Options.DeliveryLogLength, notice.Id, TtlSeconds, _prefix]);
 
     public async Task<ClaimedDelivery?> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var token = Guid.NewGuid().ToString("N");
-        var result = await Db.ScriptEvaluateAsync(ClaimScript, [Ready, Processing, Due],
-            [Ms(now), Ms(now + Options.Lease), Options.MaxConcurrencyPerEndpoint, token, Prefix]).ConfigureAwait(false);
+        var result = await Db.ScriptEvaluateAsync(ClaimScript, [_ready, _processing, _due],
+            [Ms(now), Ms(now + Options.Lease), Options.MaxConcurrencyPerEndpoint, token, _prefix]).ConfigureAwait(false);
         if (result.IsNull || result.Resp2Type != ResultType.Array)
             return null;
         var parts = (RedisResult[])result!;
@@ -56,19 +56,19 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
         var verb = outcome switch { ClaimOutcome.Requeue => "requeue", ClaimOutcome.Park => "park", _ => "finish" };
         var due = updated.NextAttemptAt ?? DateTimeOffset.UtcNow;
         var result = await Db.ScriptEvaluateAsync(ReleaseScript,
-            [DeliveryKey(updated.Id), Processing, InflightKey(updated.WebhookId), QueueKey(updated.WebhookId), ParkedKey(updated.WebhookId)],
-            [claim.LeaseToken, Serialize(updated), verb, Ms(due), TtlSeconds, Prefix, updated.WebhookId]).ConfigureAwait(false);
+            [DeliveryKey(updated.Id), _processing, InflightKey(updated.WebhookId), QueueKey(updated.WebhookId), ParkedKey(updated.WebhookId)],
+            [claim.LeaseToken, Serialize(updated), verb, Ms(due), TtlSeconds, _prefix, updated.WebhookId]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
     public Task UnparkAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Db.ScriptEvaluateAsync(UnparkScript, [ParkedKey(webhookId), QueueKey(webhookId)], [Ms(now), Prefix, webhookId]);
+        Db.ScriptEvaluateAsync(UnparkScript, [ParkedKey(webhookId), QueueKey(webhookId)], [Ms(now), _prefix, webhookId]);
 
     public async Task<bool?> RequeueAsync(WebhookDelivery updated, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var result = (long)await Db.ScriptEvaluateAsync(RequeueScript,
-            [DeliveryKey(updated.Id), QueueKey(updated.WebhookId), ParkedKey(updated.WebhookId), Due],
-            [updated.WebhookId, Serialize(updated), Ms(now), Prefix]).ConfigureAwait(false);
+            [DeliveryKey(updated.Id), QueueKey(updated.WebhookId), ParkedKey(updated.WebhookId), _due],
+            [updated.WebhookId, Serialize(updated), Ms(now), _prefix]).ConfigureAwait(false);
         return result < 0 ? null : result == 1;
     }
 
@@ -98,20 +98,20 @@ internal sealed partial class RedisWebhookQueue(IConnectionMultiplexer redis, IO
 
     public Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
         Db.ScriptEvaluateAsync(DeleteScript,
-            [LogKey(webhookId), Due, Processing, ParkedKey(webhookId), InflightKey(webhookId), QueueKey(webhookId), Ready], [Prefix, webhookId]);
+            [LogKey(webhookId), _due, _processing, ParkedKey(webhookId), InflightKey(webhookId), QueueKey(webhookId), _ready], [_prefix, webhookId]);
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken = default)
     {
-        var ready = Db.SortedSetRangeByRankWithScoresAsync(Ready, 0, 0);
-        var lease = Db.SortedSetRangeByRankWithScoresAsync(Processing, 0, 0);
-        var legacy = Db.SortedSetRangeByRankWithScoresAsync(Due, 0, 0);
+        var ready = Db.SortedSetRangeByRankWithScoresAsync(_ready, 0, 0);
+        var lease = Db.SortedSetRangeByRankWithScoresAsync(_processing, 0, 0);
+        var legacy = Db.SortedSetRangeByRankWithScoresAsync(_due, 0, 0);
         var scores = (await ready.ConfigureAwait(false)).Concat(await lease.ConfigureAwait(false)).Concat(await legacy.ConfigureAwait(false))
             .Select(e => e.Score).ToList();
         return scores.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)scores.Min());
     }
 
     public async Task<long> DepthAsync(CancellationToken cancellationToken = default) =>
-        (long)await Db.ScriptEvaluateAsync(DepthScript, [Ready, Processing, Due], [Prefix]).ConfigureAwait(false);
+        (long)await Db.ScriptEvaluateAsync(DepthScript, [_ready, _processing, _due], [_prefix]).ConfigureAwait(false);
 
     public async Task<long> PendingAsync(string webhookId, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,5 @@
 using MailGateway.Api.Events;
-using MailGateway.Api.Hosting;
+using MailGateway.Api.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -20,9 +20,9 @@ internal static partial class WebhooksApi
         // Redis when configured; the multiplexer and the Data Protection key ring are set up by the host.
         if (builder.Configuration.IsRedisConfigured())
         {
-            services.AddSingleton<IWebhookStore>(sp => new RedisWebhookStore(sp.GetRequiredService<IConnectionMultiplexer>()));
+            services.AddSingleton<IWebhookStore>(sp => new RedisWebhookStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<Storage.RedisKeys>()));
             services.AddSingleton<IWebhookQueue>(sp => new RedisWebhookQueue(
-                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<WebhookOptions>>()));
+                sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<Storage.RedisKeys>(), sp.GetRequiredService<IOptions<WebhookOptions>>()));
         }
         else
         {

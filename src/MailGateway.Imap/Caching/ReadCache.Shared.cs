@@ -6,7 +6,7 @@ namespace MailGateway.Imap.Caching;
 
 /// <summary>
 /// The shared level (<see cref="ReadCacheOptions.Shared"/>): a local miss looks in <see cref="ISharedReadCache"/>
-/// before IMAP, and what IMAP answered is written there too. Keys are <c>mg:rc:{h}:…</c> with h a hash of the account
+/// before IMAP, and what IMAP answered is written there too. Keys are <c>rc:{h}:…</c> (the store puts its key prefix, <c>mg:</c>, before them) with h a hash of the account
 /// scope and mailbox (no account, server or path in Redis keys; one hash tag per mailbox). A store failure is a miss.
 /// </summary>
 public sealed partial class ReadCache
@@ -98,6 +98,6 @@ public sealed partial class ReadCache
     private static string SharedKey(string scope, string mailbox, uint uidValidity, uint uid, ItemKind kind)
     {
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + mailbox)).AsSpan(0, 16));
-        return $"mg:rc:{{{hash}}}:{uidValidity}:{uid}:{(int)kind}";
+        return $"rc:{{{hash}}}:{uidValidity}:{uid}:{(int)kind}"; // the store adds its key prefix (mg:)
     }
 }

@@ -4,8 +4,8 @@ namespace MailGateway.Imap;
 /// Permits for command-pool connections shared by every gateway instance (issue 15 item 2): at most
 /// <see cref="ImapOptions.MaxConnectionsPerAccount"/> to one account and <see cref="ImapOptions.MaxConnectionsPerHost"/>
 /// to one server across the cluster. The pool asks for a permit before it opens a connection and returns it when the
-/// connection closes; waiting follows the pool's 503 + Retry-After rules. The default grants everything (one instance:
-/// the local limits are the whole story); the gateway registers a Redis-backed budget when Redis is configured.
+/// connection closes; waiting follows the pool's 503 + Retry-After rules. The default counts in the process
+/// (<see cref="Pooling.LocalConnectionBudget"/>); the gateway registers a Redis-backed budget when Redis is configured.
 /// </summary>
 public interface IImapConnectionBudget
 {

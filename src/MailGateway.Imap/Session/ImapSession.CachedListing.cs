@@ -133,8 +133,9 @@ internal sealed partial class ImapSession
         }
         if (missing.Count > 0)
         {
-            var fetched = await folder.FetchAsync(UidSet(missing), SummaryRequest(client), cancellationToken).ConfigureAwait(false);
-            var summaries = await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false);
+            var batch = await FetchSummariesAsync(client, folder, mailbox,
+                (f, request) => f.FetchAsync(UidSet(missing), request, cancellationToken), missing, cancellationToken).ConfigureAwait(false);
+            var summaries = await SummariesAsync(batch, mailbox, cancellationToken).ConfigureAwait(false);
             foreach (var summary in summaries)
             {
                 byUid[summary.Uid] = summary;

@@ -14,6 +14,8 @@ internal sealed partial class ImapSession
         if (await CachedMessageAsync(message, sanitizeHtml, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
         var client = await ClientAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (_safeSummaries)
+            return await RememberBodyAsync(message, sanitizeHtml, await UnparsableDetailAsync(client, folder, message, sanitizeHtml, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var request = SummaryFetch.DetailRequest(client.Capabilities);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var fetched = await folder.FetchAsync([uid], request, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal sealed partial class ImapSession
         // The state is taken first: a change racing with the page is then reported again by /changes, never lost.
         var (folder, state) = await SelectWithStateAsync(mailbox, cancellationToken).ConfigureAwait(false);
 
-        IList<IMessageSummary> items;
+        SummaryBatch batch;
         bool more;
         if (SearchBuilder.IsUnfiltered(query))
         {
@@ -26,8 +26,8 @@ internal sealed partial class ImapSession
                 : before <= 1 ? 0
                 : await CountAsync(client, folder, SearchQuery.Uids(new UniqueIdRange(UniqueId.MinValue, new UniqueId(before - 1))), cancellationToken).ConfigureAwait(false);
             var first = Math.Max(0, below - limit);
-            items = below == 0 ? [] : await folder.FetchAsync(first, below - 1, PageRequest(client), cancellationToken).ConfigureAwait(false);
-            if (query.BeforeUid is { } cursor) items = [.. items.Where(i => i.UniqueId.Id < cursor)];
+            batch = below == 0 ? Empty(client, folder) : await FetchSummariesAsync(client, folder, mailbox,
+                (f, request) => f.FetchAsync(first, below - 1, request, cancellationToken), null, cancellationToken).ConfigureAwait(false);
             more = first > 0;
         }
         else
@@ -36,10 +36,12 @@ internal sealed partial class ImapSession
             IList<UniqueId> found = search is null ? [] : await folder.SearchAsync(search, cancellationToken).ConfigureAwait(false);
             var page = found.OrderByDescending(u => u.Id).Take(limit).ToList();
             more = found.Count > page.Count;
-            items = page.Count == 0 ? [] : await folder.FetchAsync(page, PageRequest(client), cancellationToken).ConfigureAwait(false);
+            batch = page.Count == 0 ? Empty(client, folder) : await FetchSummariesAsync(client, folder, mailbox,
+                (f, request) => f.FetchAsync(page, request, cancellationToken), [.. page.Select(u => u.Id)], cancellationToken).ConfigureAwait(false);
         }
 
-        var summaries = await SummariesAsync(client, folder, items, mailbox, cancellationToken).ConfigureAwait(false);
+        var summaries = await SummariesAsync(batch, mailbox, cancellationToken).ConfigureAwait(false);
+        if (query.BeforeUid is { } cursor) summaries = [.. summaries.Where(s => s.Uid < cursor)];
         var next = more && summaries.Count > 0 ? summaries[^1].Uid : (uint?)null;
         return new MessagePage(summaries, next, state);
     });
@@ -50,8 +52,9 @@ internal sealed partial class ImapSession
         var client = await ClientAsync(mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(mailbox, uidValidity, uids, FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (uids.Count == 0) return (IReadOnlyList<MessageSummary>)[];
-        var fetched = await folder.FetchAsync(UidSet(uids), PageRequest(client), cancellationToken).ConfigureAwait(false);
-        var byUid = (await SummariesAsync(client, folder, fetched, mailbox, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Uid);
+        var batch = await FetchSummariesAsync(client, folder, mailbox,
+            (f, request) => f.FetchAsync(UidSet(uids), request, cancellationToken), uids, cancellationToken).ConfigureAwait(false);
+        var byUid = (await SummariesAsync(batch, mailbox, cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.Uid);
         return [.. uids.Distinct().Where(byUid.ContainsKey).Select(u => byUid[u])];
     });
 
@@ -84,19 +87,17 @@ internal sealed partial class ImapSession
 
     internal static FetchRequest SummaryRequest(ImapClient client) => SummaryFetch.Request(client.Capabilities);
 
-    /// <summary>The summary request, or after a refused answer the safe one: a page is always served.</summary>
-    private FetchRequest PageRequest(ImapClient client) => _safeSummaries ? SummaryFetch.SafeRequest(client.Capabilities) : SummaryRequest(client);
+    private static SummaryBatch Empty(ImapClient client, IMailFolder folder) => new(client, folder, [], new HashSet<uint>());
 
-    /// <summary>Fetched items as summaries, newest first, with previews computed where the server sent none. After a refused
-    /// answer (safe request) every item is marked <c>Unparsable</c>: its attachments and preview are unknown.</summary>
-    private async Task<List<MessageSummary>> SummariesAsync(ImapClient client, IMailFolder folder, IList<IMessageSummary> items, string mailbox, CancellationToken cancellationToken)
+    /// <summary>Fetched items as summaries, newest first, with previews computed where the server sent none. A message
+    /// whose answer MailKit refused is marked <c>Unparsable</c>: its attachments and preview are unknown.</summary>
+    private static async Task<List<MessageSummary>> SummariesAsync(SummaryBatch batch, string mailbox, CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<uint, string> previews = _safeSummaries
-            ? new Dictionary<uint, string>()
-            : await SummaryPreviews.ComputeAsync(client, folder, items, cancellationToken).ConfigureAwait(false);
+        var (client, folder, items, unparsable) = batch;
+        var previews = await SummaryPreviews.ComputeAsync(client, folder, items, cancellationToken).ConfigureAwait(false);
         return [.. items.OrderByDescending(i => i.UniqueId.Id)
             .Select(i => SummaryMapper.ToSummary(i, mailbox, folder.UidValidity, previews.GetValueOrDefault(i.UniqueId.Id)))
-            .Select(s => _safeSummaries ? s with { Unparsable = true } : s)];
+            .Select(s => unparsable.Contains(s.Uid) ? s with { Unparsable = true } : s)];
     }
 
     internal static UniqueIdSet UidSet(IEnumerable<uint> uids)

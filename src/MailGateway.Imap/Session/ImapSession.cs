@@ -101,7 +101,11 @@ internal sealed partial class ImapSession : IImapSession
         {
             _committed = false;
             _retrying = attempt > 1;
-            if (attempt == 1) _safeSummaries = false;
+            if (attempt == 1)
+            {
+                _safeSummaries = false;
+                _firstAttempt = null;
+            }
             try
             {
                 return await operation().ConfigureAwait(false);

@@ -51,7 +51,9 @@ public sealed record SmtpRecipientResult(string Address, bool Accepted, SmtpRepl
 /// <summary>DATA was accepted (<see cref="Reply"/> is the 250); <see cref="Recipients"/> shows which RCPTs were refused.</summary>
 public sealed record SmtpSendResult(SmtpReply Reply, IReadOnlyList<SmtpRecipientResult> Recipients);
 
-/// <summary>Submits mail over SMTP with MailKit: one connection per call (submission servers close idle ones quickly).</summary>
+/// <summary>Submits mail over SMTP with MailKit. An account's messages due together share one authenticated connection (RSET
+/// between them), closed after <see cref="SmtpOptions.IdleTimeout"/> idle; a reused connection found dead before any recipient
+/// was accepted is replaced once, so a message is never transmitted twice by this retry.</summary>
 public interface ISmtpSender
 {
     /// <summary>EHLO, STARTTLS (or implicit TLS), AUTH; no MAIL. Throws like <see cref="SendAsync"/>.</summary>

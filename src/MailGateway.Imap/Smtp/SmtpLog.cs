@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace MailGateway.Imap.Smtp;
 
-/// <summary>Source-generated logs of the SMTP client (EventIds 3500-3519). Never pass a secret to any of these.</summary>
+/// <summary>Source-generated logs of the SMTP client (EventIds 3500-3519, and 3410-3419 for connection reuse). Never pass a secret to any of these.</summary>
 internal static partial class SmtpLog
 {
     [LoggerMessage(3500, LogLevel.Debug, "SMTP account {AccountId} logged in to {Host}:{Port} with {Mechanism}")]
@@ -22,4 +22,10 @@ internal static partial class SmtpLog
 
     [LoggerMessage(3505, LogLevel.Warning, "SMTP account {AccountId} refused by policy ({Code})")]
     public static partial void PolicyRefused(ILogger logger, string accountId, string code);
+
+    [LoggerMessage(3410, LogLevel.Information, "SMTP account {AccountId}: the reused connection was dead ({Reason}) before any recipient was accepted; reconnecting once")]
+    public static partial void Reconnecting(ILogger logger, string accountId, string reason);
+
+    [LoggerMessage(3411, LogLevel.Debug, "SMTP account {AccountId}: idle connection closed after {Sent} message(s)")]
+    public static partial void IdleClosed(ILogger logger, string accountId, int sent);
 }

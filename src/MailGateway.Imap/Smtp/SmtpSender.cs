@@ -11,11 +11,13 @@ using MimeKit;
 namespace MailGateway.Imap.Smtp;
 
 /// <summary>MailKit's <see cref="SmtpClient"/> under the IMAP rules: the same host policy (resolved addresses checked, private
-/// networks only when allowed), validated certificates with <c>Imap:TrustedCertificateFiles</c>, TLS 1.2+, no plaintext.</summary>
+/// networks only when allowed), validated certificates with <c>Imap:TrustedCertificateFiles</c>, TLS 1.2+, no plaintext.
+/// An account's messages due together share one authenticated connection (<see cref="SmtpConnectionCache"/>, RSET between them).</summary>
 internal sealed partial class SmtpSender(
     IOptions<ImapOptions> options,
     ISmtpCredentialProvider credentials,
     ImapCertificateValidator certificates,
+    SmtpConnectionCache connections,
     ILogger<SmtpSender> logger) : ISmtpSender
 {
     public const string HostForbidden = "smtp_host_forbidden";
@@ -30,18 +32,45 @@ internal sealed partial class SmtpSender(
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var mime = await MimeMessage.LoadAsync(message, cancellationToken).ConfigureAwait(false);
-        using var client = await ConnectAsync(account, cancellationToken).ConfigureAwait(false);
-        var recipients = envelope.Recipients.Select(r => new MailboxAddress("", r)).ToList();
+        if (connections.TryTake(account) is { } idle)
+        {
+            try
+            {
+                return await TransmitAsync(idle, account, envelope, mime, reused: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StaleConnectionException stale)
+            {
+                // Dead before any recipient was accepted (so DATA never started): once more on a fresh connection.
+                SmtpLog.Reconnecting(logger, account.Id, stale.InnerException!.GetType().Name);
+            }
+        }
+        var client = await ConnectAsync(account, cancellationToken).ConfigureAwait(false);
+        return await TransmitAsync(client, account, envelope, mime, reused: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One transaction on <paramref name="client"/>, which this call owns: kept for the account's next message after
+    /// a 250 to DATA, disposed otherwise.</summary>
+    private async Task<SmtpSendResult> TransmitAsync(RecordingSmtpClient client, SmtpAccount account, SmtpEnvelope envelope, MimeMessage mime,
+        bool reused, CancellationToken cancellationToken)
+    {
+        var keep = false;
         try
         {
+            await BeginAsync(client, reused, cancellationToken).ConfigureAwait(false);
+            var recipients = envelope.Recipients.Select(r => new MailboxAddress("", r)).ToList();
             var text = await client.SendAsync(FormatOptions.Default, mime, new MailboxAddress("", envelope.From), recipients, cancellationToken).ConfigureAwait(false);
             // From here on the server owns the message: nothing may turn this into a failure that would send it again.
             var reply = new SmtpReply(250, Clean(text));
             var results = envelope.Recipients.Select(r => client.Refused.GetValueOrDefault(r) is { } refused
                 ? new SmtpRecipientResult(r, false, refused) : new SmtpRecipientResult(r, true, reply)).ToList();
             SmtpLog.Sent(logger, account.Id, reply.Code, results.Count(r => r.Accepted), results.Count);
-            await QuitAsync(client).ConfigureAwait(false);
+            client.Sent++;
+            keep = true;
             return new SmtpSendResult(reply, results);
+        }
+        catch (Exception ex) when (reused && !client.AnyRecipientAccepted && IsDeadConnection(ex))
+        {
+            throw new StaleConnectionException(ex);
         }
         catch (NoRecipientAcceptedException)
         {
@@ -61,6 +90,13 @@ internal sealed partial class SmtpSender(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw Unavailable(account, ex);
+        }
+        finally
+        {
+            if (keep)
+                connections.Return(account, client);
+            else
+                client.Dispose();
         }
     }
 
@@ -107,6 +143,8 @@ internal sealed partial class SmtpSender(
             client.Dispose();
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
             if (ex is SmtpAuthenticationException) throw;
+            // The credential provider refused (no usable secret, or the identity provider rejected the grant): a login failure.
+            if (ex is ImapAuthenticationException refused) throw new SmtpAuthenticationException(refused.Message, inner: refused);
             throw Unavailable(account, ex);
         }
     }
@@ -127,7 +165,7 @@ internal sealed partial class SmtpSender(
         return mapped;
     }
 
-    private static async Task QuitAsync(SmtpClient client)
+    internal static async Task QuitAsync(SmtpClient client)
     {
         try
         {
@@ -146,17 +184,4 @@ internal sealed partial class SmtpSender(
         var chars = text.Take(500).Select(c => char.IsControl(c) ? ' ' : c).ToArray();
         return new string(chars).Trim();
     }
-
-    /// <summary>Records refused recipients instead of failing the whole message at the first one.</summary>
-    private sealed class RecordingSmtpClient : SmtpClient
-    {
-        public Dictionary<string, SmtpReply> Refused { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) =>
-            Refused[mailbox.Address] = new SmtpReply((int)response.StatusCode, Clean(response.Response));
-
-        protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientAcceptedException();
-    }
-
-    private sealed class NoRecipientAcceptedException : Exception;
 }

@@ -47,7 +47,8 @@ internal sealed class MailboxWatcher(
         var failures = 0;
         var views = Caching.WatchedViews.For(cache, account);
         var up = true; // report the first failure, then one per outage
-        var safeSummaries = false; // the last connection failed on an answer MailKit refused: fetch without structure once
+        var safeSummaries = false; // the last connection failed on an answer MailKit refused: list safely first once
+        var refusals = new RefusedMessages(); // messages whose answer MailKit refused, across reconnects
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -61,6 +62,7 @@ internal sealed class MailboxWatcher(
                     session = new WatchSession(client, account, o, state, output, time, logger, ct => connector.ConnectExtraAsync(account, ct), views)
                     {
                         SafeSummaries = safeSummaries,
+                        Refusals = refusals,
                     };
                     await session.RunAsync(cancellationToken).ConfigureAwait(false);
                     continue;

@@ -50,7 +50,7 @@ internal sealed partial class WatchSession
                 return ([.. byUid.Values.TakeWhile(m => m.UniqueId.Id < first)], first);
             }
             await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, cancellationToken).ConfigureAwait(false);
-            var again = await folder.FetchAsync(missing, SummaryRequest(), cancellationToken).ConfigureAwait(false);
+            var again = await FetchSummariesAsync(folder, missing, 0, cancellationToken).ConfigureAwait(false);
             Merge(byUid, again, fromUid);
         }
     }

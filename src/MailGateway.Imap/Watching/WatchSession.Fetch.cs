@@ -21,9 +21,7 @@ internal sealed partial class WatchSession
     /// message. A flag change costs its summary items too, still one round trip instead of four.</summary>
     private async Task<Delta> FetchSelectedAsync(IMailFolder folder, MailboxState known, CancellationToken cancellationToken)
     {
-        var request = SummaryRequest();
-        request.ChangedSince = known.HighestModSeq;
-        var fetched = await folder.FetchAsync(new UniqueIdRange(known.UidValidity, 1, uint.MaxValue - 1), request, cancellationToken).ConfigureAwait(false);
+        var fetched = await FetchSummariesAsync(folder, new UniqueIdRange(known.UidValidity, 1, uint.MaxValue - 1), known.HighestModSeq, cancellationToken).ConfigureAwait(false);
         DrainSignals();
         // The selected mailbox's HIGHESTMODSEQ as the server last announced it: every change up to it was answered above.
         var serverModSeq = folder.UidValidity == known.UidValidity ? folder.HighestModSeq : 0;
@@ -51,7 +49,7 @@ internal sealed partial class WatchSession
         if (needNew)
         {
             var range = new UniqueIdRange(now.UidValidity, Math.Max(known.UidNext, 1), uint.MaxValue);
-            added = await folder.FetchAsync(range, SummaryRequest(), cancellationToken).ConfigureAwait(false);
+            added = await FetchSummariesAsync(folder, range, 0, cancellationToken).ConfigureAwait(false);
         }
         return new Delta(changed, added);
     }

@@ -165,11 +165,13 @@ internal sealed partial class WatchSession
         IReadOnlyList<MessageSummary> added = [];
         if (fetched.Count > 0)
         {
-            IReadOnlyDictionary<uint, string> previews = SafeSummaries
-                ? new Dictionary<uint, string>()
-                : await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
-            added = fetched.Select(f => SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id)))
-                .Select(a => SafeSummaries ? a with { Unparsable = true } : a).ToList();
+            var previews = await SummaryPreviews.ComputeAsync(client, folder, fetched, cancellationToken).ConfigureAwait(false);
+            added = fetched.Select(f =>
+            {
+                var summary = SummaryMapper.ToSummary(f, path, now.UidValidity, previews.GetValueOrDefault(f.UniqueId.Id));
+                // Without a body structure the message's answer was refused (only the safe request could summarise it).
+                return f.Body is null ? summary with { Unparsable = true } : summary;
+            }).ToList();
             foreach (var chunk in added.Chunk(AddedBatchSize))
                 await EmitAsync(new MailboxChange.MessagesAdded(path, now.UidValidity, chunk), cancellationToken).ConfigureAwait(false);
             nextUid = Math.Max(nextUid, added[^1].Uid + 1);

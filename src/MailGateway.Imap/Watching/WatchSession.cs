@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using MailGateway.Imap.Mime;
 using MailKit;
 using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging;
@@ -46,11 +45,8 @@ internal sealed partial class WatchSession(
     public bool Synced { get; private set; }
 
     /// <summary>The last connection failed on an answer MailKit refused to parse (issue 16 item 2): until the catch-up is
-    /// done, summaries are fetched without BODYSTRUCTURE and PREVIEW and announced as <c>Unparsable</c>.</summary>
+    /// done, summaries are listed with the safe request first (<see cref="FetchSummariesAsync"/>).</summary>
     public bool SafeSummaries { get; set; }
-
-    private FetchRequest SummaryRequest() =>
-        SafeSummaries ? SummaryFetch.SafeRequest(client.Capabilities) : SummaryFetch.Request(client.Capabilities);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -78,6 +74,7 @@ internal sealed partial class WatchSession(
         await SyncDirtyAsync(current, cancellationToken).ConfigureAwait(false);
         Synced = true;
         SafeSummaries = false;
+        Refusals.Synced();
         await EmitAsync(new MailboxChange.Connected(_notify), cancellationToken).ConfigureAwait(false);
         WatchLog.Connected(logger, account.Id, _notify ? "NOTIFY" : "IDLE+STATUS", current.Count);
 

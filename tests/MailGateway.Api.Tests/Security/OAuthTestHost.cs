@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
@@ -66,7 +67,7 @@ internal sealed class OAuthTestHost : IAsyncDisposable
     {
         var current = Accounts.Items.GetValueOrDefault(account.Id) ?? account;
         var secret = Protector.Unprotect(current.ProtectedSecret!);
-        return await Source.GetAccessTokenAsync(account.ToImapAccount(), secret, forceRefresh, TestContext.Current.CancellationToken);
+        return await Source.GetAccessTokenAsync(account.ToImapAccount(), secret, GrantSlot.Imap, forceRefresh, TestContext.Current.CancellationToken);
     }
 
     public static Account NewAccount(string protectedSecret, string id = "acc1", string stamp = "s1") => new()

@@ -21,7 +21,8 @@ public sealed class SmtpSenderTests(PostfixEnvironment fixture) : IClassFixture<
     private SmtpSender Sender(string? password = null, bool allowPrivate = true)
     {
         var options = Options.Create(new ImapOptions { AllowPrivateNetworks = allowPrivate, TrustedCertificateFiles = [Env.CaCertificatePath] });
-        return new SmtpSender(options, new Passwords(password), new ImapCertificateValidator(options), NullLogger<SmtpSender>.Instance);
+        return new SmtpSender(options, new Passwords(password), new ImapCertificateValidator(options),
+            new SmtpConnectionCache(Options.Create(new SmtpOptions()), TimeProvider.System, NullLogger<SmtpConnectionCache>.Instance), NullLogger<SmtpSender>.Instance);
     }
 
     private SmtpAccount Account(string user, SmtpSecurity security = SmtpSecurity.StartTls) =>

@@ -38,8 +38,8 @@ internal sealed class CommandCounter : IDisposable
 
     public long Of(string command) => _byName.GetValueOrDefault(command);
 
-    /// <summary>Counts by name, e.g. <c>IDLE=2 UID FETCH=1</c>.</summary>
-    public override string ToString() => string.Join(' ', _byName.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+    /// <summary>Counts by name, e.g. <c>IDLE=2 UID FETCH=1</c>. A snapshot first: measurements may arrive while it is built.</summary>
+    public override string ToString() => string.Join(' ', _byName.ToArray().OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
 
     public void Dispose() => _listener.Dispose();
 }

@@ -27,7 +27,9 @@ public sealed class WatcherRoundTripTests(WatchEnvFixture fixture) : IClassFixtu
 
         Assert.Equal("second", Assert.Single(added.Messages).Subject);
         Assert.Equal(uid + 1, synced.State.UidNext);
-        Assert.True(commands.Of("UID FETCH") == 1, commands.ToString());
+        // One UID FETCH; a second only when Dovecot under load answered the first without the items asked for
+        // (the watcher then fetches that UID again, WatchSession.Complete). Never the STATUS/SELECT path.
+        Assert.True(commands.Of("UID FETCH") is 1 or 2, commands.ToString());
         Assert.True(commands.Of("STATUS") + commands.Of("UNSELECT") + commands.Of("CLOSE") + commands.Of("EXAMINE") + commands.Of("SELECT") == 0, commands.ToString());
     }
 }

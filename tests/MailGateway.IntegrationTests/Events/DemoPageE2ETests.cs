@@ -16,7 +16,7 @@ public sealed class DemoPageE2ETests(MailEnvFixture fixture)
     public async Task The_demo_page_shows_new_mail_live()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = fixture.CreateApp(o => o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 17));
+        await using var app = fixture.CreateApp(o => fixture.RedisNamespaceFor(typeof(DemoPageE2ETests)).ApplyTo(o.Settings));
         app.UseKestrel(0); // a browser cannot reach TestServer
         app.StartServer();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses

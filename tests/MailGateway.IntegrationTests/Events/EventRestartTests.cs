@@ -8,10 +8,12 @@ public sealed class EventRestartTests(MailEnvFixture fixture)
     private const string User = "user163";
     private const string Owner = "events-owner-163";
 
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(EventRestartTests)); // every instance of a test shares it
+
     private GatewayApp Create(string signingKey) => fixture.CreateApp(o =>
     {
         o.SigningKey = signingKey;
-        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 6);
+        _redis.ApplyTo(o.Settings);
     });
 
     [Fact]

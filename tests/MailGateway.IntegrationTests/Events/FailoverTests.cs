@@ -16,10 +16,11 @@ public sealed class FailoverTests(MailEnvFixture fixture)
     public async Task Killing_the_watching_instance_moves_the_watch_and_loses_no_event()
     {
         var ct = TestContext.Current.CancellationToken;
-        var redis = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 16);
+        var redis = fixture.RedisNamespaceFor(typeof(FailoverTests));
         var settings = new Dictionary<string, string>
         {
-            ["Redis:Configuration"] = redis,
+            ["Redis:Configuration"] = redis.Configuration,
+            ["Redis:KeyPrefix"] = redis.KeyPrefix,
             ["Events:LeaseTtl"] = "00:00:03",
             ["Events:DemandTtl"] = "00:00:03",
             ["Events:SupervisorInterval"] = "00:00:00.200",

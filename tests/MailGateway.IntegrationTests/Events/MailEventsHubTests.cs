@@ -16,7 +16,7 @@ public sealed class MailEventsHubTests(MailEnvFixture fixture) : IAsyncLifetime
     {
         _app = fixture.CreateApp(o =>
         {
-            o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 5);
+            fixture.RedisNamespaceFor(typeof(MailEventsHubTests)).ApplyTo(o.Settings);
             o.Settings["Events:AccountCheckInterval"] = "00:00:00.500";
         });
         return ValueTask.CompletedTask;

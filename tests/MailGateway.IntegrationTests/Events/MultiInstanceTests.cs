@@ -10,10 +10,12 @@ public sealed class MultiInstanceTests(MailEnvFixture fixture)
     private const string User = "user164";
     private const string Owner = "events-owner-164";
 
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(MultiInstanceTests)); // every instance of a test shares it
+
     private GatewayApp Create(string signingKey) => fixture.CreateApp(o =>
     {
         o.SigningKey = signingKey;
-        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 7);
+        _redis.ApplyTo(o.Settings);
         o.Settings["Events:LeaseTtl"] = "00:00:03";
         o.Settings["Events:SupervisorInterval"] = "00:00:00.200";
     });

@@ -14,8 +14,4 @@ internal static class TestMail
         message.Body = new TextPart("plain") { Text = body };
         return message;
     }
-
-    /// <summary>Redis settings that keep a test class's keys in their own database (so no other gateway of the run
-    /// takes over its watches).</summary>
-    public static string RedisDatabase(string redisConfiguration, int database) => $"{redisConfiguration},defaultDatabase={database}";
 }

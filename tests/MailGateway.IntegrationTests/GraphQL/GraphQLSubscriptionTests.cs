@@ -18,7 +18,7 @@ public sealed class GraphQLSubscriptionTests(MailEnvFixture fixture) : IAsyncLif
     public async ValueTask InitializeAsync()
     {
         // A Redis database of its own: the events pipeline as in production, and no other gateway of the run takes the watch.
-        _app = fixture.CreateApp(o => o.Settings["Redis:Configuration"] = fixture.Env.RedisConfiguration + ",defaultDatabase=20");
+        _app = fixture.CreateApp(o => fixture.RedisNamespaceFor(typeof(GraphQLSubscriptionTests)).ApplyTo(o.Settings));
         using var http = _app.CreateClient(Owner);
         _accountId = await _app.RegisterAccountAsync(http, User, _ct);
     }

@@ -10,9 +10,15 @@ public sealed partial class MailEnvFixture
 
     /// <summary>
     /// The second reference server: a private Cyrus 3.6, started on first use, with the same users, passwords and CA as
-    /// <see cref="Env"/> (so every gateway already trusts it). No Redis of its own.
+    /// <see cref="Env"/> (so every gateway already trusts it). No Redis of its own. Each call checks that it still listens
+    /// (<see cref="MailEnvironment.EnsureCyrusListeningAsync"/>): one run's worth of tests shares it.
     /// </summary>
-    public Task<MailEnvironment> CyrusAsync() => _cyrus.Value;
+    public async Task<MailEnvironment> CyrusAsync()
+    {
+        var env = await _cyrus.Value;
+        await env.EnsureCyrusListeningAsync();
+        return env;
+    }
 
     /// <summary>The environment running <paramref name="server"/>.</summary>
     public async Task<MailEnvironment> ServerAsync(MailServerKind server) =>

@@ -15,10 +15,12 @@ public sealed class SharedReadCacheTests(MailEnvFixture fixture)
     private const string User = "user189";
     private const string Owner = "shared-cache-owner";
 
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(SharedReadCacheTests)); // every instance of a test shares it
+
     private GatewayApp Create(string signingKey, bool shared) => fixture.CreateApp(o =>
     {
         o.SigningKey = signingKey;
-        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 18);
+        _redis.ApplyTo(o.Settings);
         o.Settings["Imap:Cache:Shared"] = shared ? "true" : "false";
     });
 

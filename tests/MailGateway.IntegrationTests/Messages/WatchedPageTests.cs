@@ -22,7 +22,7 @@ public sealed class WatchedPageTests(MailEnvFixture fixture)
             // A Redis database of its own: on the shared one, other tests' gateways are live instances too, and balanced
             // ownership may give this account's watch to one of them (then this app has no watched view to serve).
             o.UseRedis = true;
-            o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 3);
+            fixture.RedisNamespaceFor(typeof(WatchedPageTests)).ApplyTo(o.Settings);
             o.Settings["Imap:Cache:TrustWatch"] = "true";
         });
         for (var i = 0; i < 3; i++) await fixture.Env.AppendAsync(User, "INBOX", TestMail.Create($"Watched page {i}"), ct);

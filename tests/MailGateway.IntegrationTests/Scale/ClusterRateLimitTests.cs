@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Tests.Shared;
 
@@ -14,10 +13,12 @@ public sealed class ClusterRateLimitTests(MailEnvFixture fixture)
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(ClusterRateLimitTests)); // every instance of a test shares it
+
     private GatewayApp Instance(string key, IReadOnlyDictionary<string, string> settings) => fixture.CreateApp(o =>
     {
         o.SigningKey = key;
-        o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 19);
+        _redis.ApplyTo(o.Settings);
         foreach (var (k, v) in settings) o.Settings[k] = v;
     });
 

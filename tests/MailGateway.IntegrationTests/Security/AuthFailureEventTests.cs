@@ -12,7 +12,7 @@ public sealed class AuthFailureEventTests(MailEnvFixture fixture) : IAsyncLifeti
 
     public ValueTask InitializeAsync()
     {
-        _app = fixture.CreateApp(o => o.Settings["Redis:Configuration"] = TestMail.RedisDatabase(fixture.Env.RedisConfiguration!, 14));
+        _app = fixture.CreateApp(o => fixture.RedisNamespaceFor(typeof(AuthFailureEventTests)).ApplyTo(o.Settings));
         return ValueTask.CompletedTask;
     }
 

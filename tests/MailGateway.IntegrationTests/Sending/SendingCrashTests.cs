@@ -13,7 +13,7 @@ namespace MailGateway.IntegrationTests.Sending;
 /// delivers every submission, each exactly once (checked by Message-ID in the recipient's INBOX).</summary>
 public sealed class SendingCrashTests(MailEnvFixture fixture)
 {
-    private const int Database = 4;
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(SendingCrashTests)); // a Redis of its own
     private const string Owner = "sending-crash";
     private const int Count = 5;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -25,7 +25,8 @@ public sealed class SendingCrashTests(MailEnvFixture fixture)
         var signingKey = new GatewayAppOptions().SigningKey;
         var settings = new Dictionary<string, string>
         {
-            ["Redis:Configuration"] = $"{fixture.Env.RedisConfiguration},defaultDatabase={Database}",
+            ["Redis:Configuration"] = _redis.Configuration,
+            ["Redis:KeyPrefix"] = _redis.KeyPrefix,
             ["Sending:Lease"] = "00:00:10",
             ["Sending:PollInterval"] = "00:00:00.200",
             ["Sending:RetrySchedule:0"] = "00:00:01",

@@ -1,6 +1,7 @@
 using MailGateway.Api.Accounts;
 using MailGateway.Api.Shared;
 using MailGateway.Api.Webhooks;
+using MailGateway.Api.Storage;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.Imap;
 using StackExchange.Redis;
@@ -22,7 +23,7 @@ public sealed class RecordStoreTests(MailEnvFixture fixture)
     private async Task<(IAccountStore Store, IAsyncDisposable Connection)> RedisStoreAsync()
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Env.RedisConfiguration!);
-        return (new RedisAccountStore(redis), redis);
+        return (new RedisAccountStore(redis, new RedisKeys()), redis);
     }
 
     public static TheoryData<bool> Stores => new() { true, false };
@@ -78,7 +79,7 @@ public sealed class RecordStoreTests(MailEnvFixture fixture)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Env.RedisConfiguration!);
         var id = "wh-" + Guid.NewGuid().ToString("N");
-        var webhooks = new RedisWebhookStore(redis);
+        var webhooks = new RedisWebhookStore(redis, new RedisKeys());
         await webhooks.SaveAsync(new Webhook { Id = id, OwnerId = "wh-owner-" + id, Url = new Uri("https://example.test/"), ProtectedSecret = "x" }, _ct);
         var db = redis.GetDatabase();
         Assert.True(await db.KeyExistsAsync("mg:{webhooks}:sub:" + id));

@@ -8,7 +8,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 
 public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
 {
-    private const int Database = 10;   // a Redis database of its own (events tests use 5-7)
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(WebhookApiTests)); // a Redis of its own
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private WebhookReceiver _receiver = null!;
@@ -20,7 +20,7 @@ public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task The_secret_is_shown_on_creation_only()
     {
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-crud-user");
         using var response = await client.PostAsJsonAsync("/api/v1/webhooks",
             new { url = _receiver.Url, events = new[] { "message.created", "mailbox.*" }, description = "crm" }, _ct);
@@ -55,7 +55,7 @@ public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task After_rotation_both_secrets_sign_during_the_grace_period()
     {
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-rotate-user");
         var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url });
         var id = created.GetProperty("id").GetString()!;
@@ -86,7 +86,7 @@ public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Without_a_grace_period_the_old_secret_no_longer_verifies()
     {
-        await using var gateway = new WebhookGateway(fixture, Database,
+        await using var gateway = new WebhookGateway(fixture, _redis,
             new Dictionary<string, string?> { ["Webhooks:SecretRotationGrace"] = "00:00:00", ["Webhooks:RetrySchedule:0"] = "00:00:00" });
         using var client = gateway.ClientFor("wh-rotate0-user");
         var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url });
@@ -107,7 +107,7 @@ public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Bad_input_answers_validation_problems()
     {
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-invalid-user");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/webhooks", new { description = "no url" }, _ct), HttpStatusCode.BadRequest, "validation_failed");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/webhooks", new { url = "not a url" }, _ct), HttpStatusCode.BadRequest, "validation_failed");
@@ -124,7 +124,7 @@ public sealed class WebhookApiTests(MailEnvFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task Forbidden_destinations_are_refused_at_creation()
     {
-        await using var gateway = new WebhookGateway(fixture, Database,
+        await using var gateway = new WebhookGateway(fixture, _redis,
             new Dictionary<string, string?> { ["Webhooks:AllowPrivateNetworks"] = "false" });
         using var client = gateway.ClientFor("wh-ssrf-user");
         string[] forbidden =

@@ -10,7 +10,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 /// <summary>A gateway process killed (SIGKILL) in the middle of an attempt: its lease expires and another instance delivers.</summary>
 public sealed class WebhookCrashTests(MailEnvFixture fixture)
 {
-    private const int Database = 13;
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(WebhookCrashTests)); // a Redis of its own
     private const string Subject = "wh-crash-user";
 
     [Fact]
@@ -21,7 +21,8 @@ public sealed class WebhookCrashTests(MailEnvFixture fixture)
         receiver.ResponseDelay = TimeSpan.FromSeconds(1);
         var settings = new Dictionary<string, string>
         {
-            ["Redis:Configuration"] = $"{fixture.Env.RedisConfiguration},defaultDatabase={Database}",
+            ["Redis:Configuration"] = _redis.Configuration,
+            ["Redis:KeyPrefix"] = _redis.KeyPrefix,
             ["Webhooks:AllowPrivateNetworks"] = "true",
             ["Webhooks:PollInterval"] = "00:00:00.100",
             ["Webhooks:Timeout"] = "00:00:02",
@@ -45,7 +46,7 @@ public sealed class WebhookCrashTests(MailEnvFixture fixture)
             killedAt = DateTimeOffset.UtcNow;
         }
 
-        await using var survivor = new WebhookGateway(fixture, Database, settings.ToDictionary(p => p.Key, p => (string?)p.Value));
+        await using var survivor = new WebhookGateway(fixture, _redis, settings.ToDictionary(p => p.Key, p => (string?)p.Value));
         using var client = survivor.ClientFor(Subject);
         var log = await WebhookDeliveryTests.WaitForStateAsync(client, webhookId, "succeeded");
         Assert.Equal(1, log.GetProperty("attemptCount").GetInt32());   // the killed attempt left no record; the retry did

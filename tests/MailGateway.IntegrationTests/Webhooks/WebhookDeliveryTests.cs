@@ -7,7 +7,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 
 public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetime
 {
-    private const int Database = 8;   // a Redis database of its own (events tests use 5-7)
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(WebhookDeliveryTests)); // a Redis of its own
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private WebhookReceiver _receiver = null!;
 
@@ -18,7 +18,7 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task Test_event_arrives_signed_and_the_receiver_verifies_it()
     {
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-test-user");
         var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, description = "test" });
         var id = created.GetProperty("id").GetString();
@@ -56,7 +56,7 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task A_receiver_answering_500_twice_gets_the_same_webhook_id_three_times()
     {
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-retry-user");
         var accountId = await gateway.AddAccountAsync("wh-retry-user", "user170");
         var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
@@ -80,7 +80,7 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task Exhausted_schedule_dead_letters_and_a_manual_retry_delivers()
     {
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-dead-user");
         var accountId = await gateway.AddAccountAsync("wh-dead-user", "user171");
         var created = await gateway.CreateWebhookAsync(client, new { url = _receiver.Url, events = new[] { "message.*" } });
@@ -106,7 +106,7 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
     {
         await using var slow = await WebhookReceiver.StartAsync(TestContext.Current.CancellationToken);
         slow.ResponseDelay = TimeSpan.FromSeconds(4);
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-slow-user");
         var accountId = await gateway.AddAccountAsync("wh-slow-user", "user172");
         slow.Trust((await gateway.CreateWebhookAsync(client, new { url = slow.Url, events = new[] { "message.*" } })).GetProperty("secret").GetString()!);
@@ -123,7 +123,7 @@ public sealed class WebhookDeliveryTests(MailEnvFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task Redirects_are_not_followed_and_a_slow_answer_times_out()
     {
-        await using var gateway = new WebhookGateway(fixture, Database,
+        await using var gateway = new WebhookGateway(fixture, _redis,
             new Dictionary<string, string?> { ["Webhooks:Timeout"] = "00:00:01" });
         using var client = gateway.ClientFor("wh-redirect-user");
         var accountId = await gateway.AddAccountAsync("wh-redirect-user", "user176");

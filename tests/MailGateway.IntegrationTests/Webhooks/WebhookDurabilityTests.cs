@@ -9,7 +9,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 /// <summary>The Redis queue: restarts, several instances, and an instance that dies holding a delivery.</summary>
 public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifetime
 {
-    private const int Database = 9;   // a Redis database of its own (events tests use 5-7)
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(WebhookDurabilityTests)); // a Redis of its own
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private WebhookReceiver _receiver = null!;
 
@@ -26,7 +26,7 @@ public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifet
             ["Webhooks:RetrySchedule:1"] = "00:00:02",
         };
         string webhookId, eventId;
-        await using (var first = new WebhookGateway(fixture, Database, slowRetry))
+        await using (var first = new WebhookGateway(fixture, _redis, slowRetry))
         {
             using var client = first.ClientFor("wh-restart-user");
             var accountId = await first.AddAccountAsync("wh-restart-user", "user173");
@@ -43,7 +43,7 @@ public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifet
         await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
         Assert.Single(_receiver.Received);
 
-        await using var second = new WebhookGateway(fixture, Database, slowRetry);
+        await using var second = new WebhookGateway(fixture, _redis, slowRetry);
         using var again = second.ClientFor("wh-restart-user");
         var received = await _receiver.WaitForAsync(2, Wait);
         Assert.All(received, r => Assert.Equal(eventId, r.Id));
@@ -57,8 +57,8 @@ public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifet
     public async Task Two_instances_on_one_redis_deliver_each_event_once_per_subscription()
     {
         await using var second = await WebhookReceiver.StartAsync(TestContext.Current.CancellationToken);
-        await using var a = new WebhookGateway(fixture, Database);
-        await using var b = new WebhookGateway(fixture, Database, signingKey: a.SigningKey);
+        await using var a = new WebhookGateway(fixture, _redis);
+        await using var b = new WebhookGateway(fixture, _redis, signingKey: a.SigningKey);
         using var clientA = a.ClientFor("wh-twice-user");
         using var clientB = b.ClientFor("wh-twice-user");
         var accountId = await a.AddAccountAsync("wh-twice-user", "user174");
@@ -91,7 +91,7 @@ public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifet
     {
         var settings = new Dictionary<string, string?> { ["Webhooks:Lease"] = "00:00:02", ["Webhooks:Timeout"] = "00:00:01" };
         string webhookId, accountId;
-        await using (var setup = new WebhookGateway(fixture, Database, settings))
+        await using (var setup = new WebhookGateway(fixture, _redis, settings))
         {
             using var client = setup.ClientFor("wh-lease-user");
             accountId = await setup.AddAccountAsync("wh-lease-user", "user175");
@@ -101,8 +101,8 @@ public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifet
         }
 
         // Another instance takes the delivery and dies before it finishes: it never releases its lease.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{fixture.Env.RedisConfiguration},defaultDatabase={Database}");
-        var dying = new RedisWebhookQueue(redis, Options.Create(new WebhookOptions { Lease = TimeSpan.FromSeconds(2) }));
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var dying = new RedisWebhookQueue(redis, new MailGateway.Api.Storage.RedisKeys(_redis.KeyPrefix), Options.Create(new WebhookOptions { Lease = TimeSpan.FromSeconds(2) }));
         var mailEvent = WebhookGateway.Event(accountId);
         var now = DateTimeOffset.UtcNow;
         Assert.True(await dying.EnqueueAsync(new WebhookDelivery
@@ -118,7 +118,7 @@ public sealed class WebhookDurabilityTests(MailEnvFixture fixture) : IAsyncLifet
         Assert.NotNull(await dying.ClaimAsync(now, TestContext.Current.CancellationToken));
         Assert.Null(await dying.ClaimAsync(now, TestContext.Current.CancellationToken));
 
-        await using var survivor = new WebhookGateway(fixture, Database, settings);
+        await using var survivor = new WebhookGateway(fixture, _redis, settings);
         using var survivorClient = survivor.ClientFor("wh-lease-user");
         var received = (await _receiver.WaitForAsync(1, Wait, r => r.Id == mailEvent.Id)).Single();
         Assert.True(received.Verified);

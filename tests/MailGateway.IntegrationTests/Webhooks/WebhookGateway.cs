@@ -10,15 +10,15 @@ namespace MailGateway.IntegrationTests.Webhooks;
 
 /// <summary>
 /// One gateway instance (the harness's <see cref="GatewayApp"/>) set up for webhook tests: receivers on loopback allowed,
-/// a short retry schedule, fast polling. Each test class uses its own Redis database so queues of concurrently running
-/// classes never meet; instances built with the same database share one queue.
+/// a short retry schedule, fast polling. Each test uses its own Redis namespace (<see cref="MailEnvFixture.RedisNamespaceFor"/>) so queues of
+/// concurrently running tests never meet; instances built with the same namespace share one queue.
 /// </summary>
 public sealed class WebhookGateway : IAsyncDisposable
 {
     private readonly MailEnvFixture _fixture;
     private readonly List<string> _secrets = [];
 
-    public WebhookGateway(MailEnvFixture fixture, int database, IDictionary<string, string?>? settings = null, string? signingKey = null)
+    public WebhookGateway(MailEnvFixture fixture, RedisNamespace redis, IDictionary<string, string?>? settings = null, string? signingKey = null)
     {
         _fixture = fixture;
         App = fixture.CreateApp(o =>
@@ -26,7 +26,7 @@ public sealed class WebhookGateway : IAsyncDisposable
             if (signingKey is not null)
                 o.SigningKey = signingKey;
             var s = o.Settings;
-            s["Redis:Configuration"] = $"{fixture.Env.RedisConfiguration},defaultDatabase={database}";
+            redis.ApplyTo(s);
             s["Webhooks:AllowPrivateNetworks"] = "true";
             s["Webhooks:PollInterval"] = "00:00:00.100";
             s["Webhooks:Timeout"] = "00:00:05";

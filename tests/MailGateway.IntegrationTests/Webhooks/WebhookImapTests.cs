@@ -6,7 +6,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 /// <summary>End to end: IMAP APPEND on Dovecot → watcher → event pipeline → webhook queue → signed POST.</summary>
 public sealed class WebhookImapTests(MailEnvFixture fixture)
 {
-    private const int Database = 12;
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(WebhookImapTests)); // a Redis of its own
     private const string User = "user190";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
@@ -15,7 +15,7 @@ public sealed class WebhookImapTests(MailEnvFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var receiver = await WebhookReceiver.StartAsync(ct);
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-imap-user");
         var accountId = await gateway.AddAccountAsync("wh-imap-user", User);
         var created = await gateway.CreateWebhookAsync(client, new { url = receiver.Url, events = new[] { "message.created", "account.*" } });

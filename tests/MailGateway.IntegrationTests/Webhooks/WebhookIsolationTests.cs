@@ -9,7 +9,7 @@ namespace MailGateway.IntegrationTests.Webhooks;
 
 public sealed class WebhookIsolationTests(MailEnvFixture fixture)
 {
-    private const int Database = 11;   // a Redis database of its own (events tests use 5-7)
+    private readonly RedisNamespace _redis = fixture.RedisNamespaceFor(typeof(WebhookIsolationTests)); // a Redis of its own
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
@@ -18,7 +18,7 @@ public sealed class WebhookIsolationTests(MailEnvFixture fixture)
     {
         await using var aliceHook = await WebhookReceiver.StartAsync(_ct);
         await using var bobHook = await WebhookReceiver.StartAsync(_ct);
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var alice = gateway.ClientFor("wh-alice");
         using var bob = gateway.ClientFor("wh-bob");
         var aliceAccount = await gateway.AddAccountAsync("wh-alice", "user176");
@@ -59,7 +59,7 @@ public sealed class WebhookIsolationTests(MailEnvFixture fixture)
     public async Task Account_and_event_filters_select_what_a_subscription_receives()
     {
         await using var hook = await WebhookReceiver.StartAsync(_ct);
-        await using var gateway = new WebhookGateway(fixture, Database);
+        await using var gateway = new WebhookGateway(fixture, _redis);
         using var client = gateway.ClientFor("wh-filter-user");
         var first = await gateway.AddAccountAsync("wh-filter-user", "user178");
         var second = await gateway.AddAccountAsync("wh-filter-user", "user179");
@@ -86,7 +86,7 @@ public sealed class WebhookIsolationTests(MailEnvFixture fixture)
         var settings = new Dictionary<string, string?> { ["Webhooks:DisableAfter"] = "00:00:01" };
         for (var i = 0; i < 20; i++)
             settings[$"Webhooks:RetrySchedule:{i}"] = i == 0 ? "00:00:00" : "00:00:00.250";
-        await using var gateway = new WebhookGateway(fixture, Database, settings);
+        await using var gateway = new WebhookGateway(fixture, _redis, settings);
         using var client = gateway.ClientFor("wh-disable-user");
         var account = await gateway.AddAccountAsync("wh-disable-user", "user180");
         var created = await gateway.CreateWebhookAsync(client, new { url = hook.Url, events = new[] { "message.*" } });

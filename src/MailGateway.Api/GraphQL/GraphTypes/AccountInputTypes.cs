@@ -12,10 +12,13 @@ public sealed class AddAccountInputType : InputObjectGraphType<CreateAccountRequ
         Field<NonNullGraphType<StringGraphType>>("displayName");
         Field<NonNullGraphType<StringGraphType>>("email");
         Field<NonNullGraphType<ImapSettingsInputType>>("imap");
+        Field<SmtpSettingsInputType>("smtp").Description("Submission server for sending; verified by logging in (smtp_auth_failed, smtp_unavailable).");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("aliases").Description("Further addresses the account may send as.");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value) => new CreateAccountRequest(
-        value.Get<string>("displayName"), value.Get<string>("email"), value.Get<ImapSettingsRequest>("imap"));
+        value.Get<string>("displayName"), value.Get<string>("email"), value.Get<ImapSettingsRequest>("imap"),
+        value.Get<SmtpSettingsRequest>("smtp"), value.Aliases());
 }
 
 public sealed class ImapSettingsInputType : InputObjectGraphType<ImapSettingsRequest>
@@ -46,10 +49,13 @@ public sealed class OAuthSettingsInputType : InputObjectGraphType<OAuthSettingsR
         Field<StringGraphType>("accessToken");
         Field<StringGraphType>("refreshToken");
         Field<DateTimeOffsetGraphType>("expiresAt");
+        Field<StringGraphType>("client").Description("An OAuth client under ImapOAuth:Clients that refreshes refreshToken.");
+        Field<BooleanGraphType>("onBehalfOf").Description("True: tokens on behalf of the caller (Entra ID; IMAP only).");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value) => new OAuthSettingsRequest(
-        value.Get<string>("mechanism"), value.Get<string>("accessToken"), value.Get<string>("refreshToken"), value.Get<DateTimeOffset?>("expiresAt"));
+        value.Get<string>("mechanism"), value.Get<string>("accessToken"), value.Get<string>("refreshToken"), value.Get<DateTimeOffset?>("expiresAt"),
+        value.Get<string>("client"), value.Get<bool?>("onBehalfOf"));
 }
 
 /// <summary><c>updateAccount</c> input: the REST <c>PATCH /accounts/{id}</c> body (only given fields change).</summary>
@@ -62,10 +68,13 @@ public sealed class UpdateAccountInputType : InputObjectGraphType<UpdateAccountR
         Field<StringGraphType>("password");
         Field<OAuthSettingsInputType>("oauth");
         Field<BooleanGraphType>("disabled");
+        Field<SmtpSettingsInputType>("smtp").Description("Replaces the submission server settings; verified by logging in.");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("aliases");
     }
 
     public override object ParseDictionary(IDictionary<string, object?> value) => new UpdateAccountRequest(
-        value.Get<string>("displayName"), value.Get<string>("password"), value.Get<OAuthSettingsRequest>("oauth"), value.Get<bool?>("disabled"));
+        value.Get<string>("displayName"), value.Get<string>("password"), value.Get<OAuthSettingsRequest>("oauth"), value.Get<bool?>("disabled"),
+        value.Get<SmtpSettingsRequest>("smtp"), value.Aliases());
 }
 
 internal static class InputDictionaryExtensions
@@ -73,4 +82,8 @@ internal static class InputDictionaryExtensions
     /// <summary>A parsed input field (already converted by its graph type), or default when absent or null.</summary>
     public static T? Get<T>(this IDictionary<string, object?> value, string name) =>
         value.TryGetValue(name, out var v) && v is T typed ? typed : default;
+
+    /// <summary>The <c>aliases</c> list (null when absent: unchanged).</summary>
+    public static IReadOnlyList<string>? Aliases(this IDictionary<string, object?> value) =>
+        value.TryGetValue("aliases", out var v) && v is IEnumerable<object?> list ? [.. list.OfType<string>()] : null;
 }

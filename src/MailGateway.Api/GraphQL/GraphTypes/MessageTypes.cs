@@ -50,6 +50,9 @@ public sealed class MessageSummaryType : ObjectGraphType<MessageNode>
         type.Field<NonNullGraphType<BooleanGraphType>, bool>("draft").Resolve(c => c.Source.Message.Draft);
         type.Field<NonNullGraphType<BooleanGraphType>, bool>("hasAttachments").Resolve(c => c.Source.Message.HasAttachments);
         type.Field<StringGraphType, string>("preview").Resolve(c => c.Source.Message.Preview);
+        type.Field<NonNullGraphType<BooleanGraphType>, bool>("unparsable")
+            .Description("True when the server's answer for this message could not be parsed: what is known (uid, size, flags, dates, readable headers) is shown.")
+            .Resolve(c => c.Source.Message.Unparsable);
     }
 }
 

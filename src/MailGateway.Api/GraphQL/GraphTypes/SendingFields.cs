@@ -30,12 +30,18 @@ internal static class SendingFields
                 c.GetArgument<string>("id"), c.CancellationToken));
     }
 
-    public static void AddAccountFields(ObjectGraphType<AccountResponse> type) =>
+    public static void AddAccountFields(ObjectGraphType<AccountResponse> type)
+    {
+        type.Field<SmtpSettingsType, SmtpSettingsResponse?>("smtp").Description("The submission server; null: the account cannot send.")
+            .Resolve(c => c.Source.Smtp);
+        type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>, IEnumerable<string>>("aliases")
+            .Description("Addresses besides email the account may send as.").Resolve(c => c.Source.Aliases ?? []);
         type.Field<NonNullGraphType<ListGraphType<NonNullGraphType<SubmissionType>>>, IEnumerable<SubmissionDto>>("outbox")
             .Description("The account's submissions, newest first. Needs Mail.Send.")
             .Argument<IntGraphType>("first", a => a.DefaultValue = 50)
             .ResolveAsync(async c => (await c.Service<SendService>().ListAsync(c.Require(Permissions.MailSend), c.Source.Id,
                 c.GetArgument("first", 50), c.CancellationToken)).Items);
+    }
 }
 
 public sealed class SubmissionType : ObjectGraphType<SubmissionDto>

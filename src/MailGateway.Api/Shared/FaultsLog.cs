@@ -1,4 +1,4 @@
-namespace MailGateway.Api.Hosting;
+namespace MailGateway.Api.Shared;
 
 /// <summary>Source-generated logs of the fault handling (EventIds 3310-3399; 3300-3309 are the IMAP layer's).</summary>
 internal static partial class FaultsLog

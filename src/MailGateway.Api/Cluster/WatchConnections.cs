@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MailGateway.Api.Events;
+namespace MailGateway.Api.Cluster;
 
 /// <summary>Which of this instance's watches are connected and caught up (their sync state is persisted, so a handoff
 /// from here on loses nothing). The operator view and its gauge count these as "accounts watched": a watch that is

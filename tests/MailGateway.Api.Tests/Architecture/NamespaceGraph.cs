@@ -1,0 +1,88 @@
+using System.Reflection;
+
+namespace MailGateway.Api.Tests.Architecture;
+
+/// <summary>The Api project's feature graph: one node per first namespace segment after <c>MailGateway.Api</c>
+/// (Accounts, Events, Shared, ...), an edge where a type of one feature uses a type of another, with one example
+/// pair of types per edge so a failure names the code to change.</summary>
+internal sealed class NamespaceGraph
+{
+    private const string Root = "MailGateway.Api";
+
+    public Dictionary<string, Dictionary<string, SortedSet<string>>> Edges { get; } = [];
+
+    public static NamespaceGraph Of(Assembly assembly)
+    {
+        var graph = new NamespaceGraph();
+        foreach (var type in assembly.GetTypes())
+        {
+            if (Feature(type) is not { } from) continue;
+            foreach (var used in TypeReferences.Of(type))
+            {
+                if (Feature(used) is not { } to || to == from) continue;
+                var targets = graph.Edges.TryGetValue(from, out var t) ? t : graph.Edges[from] = [];
+                var examples = targets.TryGetValue(to, out var e) ? e : targets[to] = new(StringComparer.Ordinal);
+                examples.Add($"{Name(type)} uses {Name(used)}");
+            }
+        }
+        return graph;
+    }
+
+    /// <summary>The feature of a type; null for types outside the Api project's feature folders (Program, the
+    /// composition root, sits in the root namespace and may use everything).</summary>
+    public static string? Feature(Type type)
+    {
+        var ns = type.Namespace;
+        if (ns is null || !ns.StartsWith(Root + ".", StringComparison.Ordinal)) return null;
+        return ns[(Root.Length + 1)..].Split('.')[0];
+    }
+
+    /// <summary>Strongly connected components of more than one feature (Tarjan): each is a set of features that
+    /// reach each other, i.e. a cycle.</summary>
+    public List<List<string>> Cycles()
+    {
+        var index = new Dictionary<string, int>();
+        var low = new Dictionary<string, int>();
+        var stack = new Stack<string>();
+        var result = new List<List<string>>();
+        foreach (var node in Edges.Keys.Order(StringComparer.Ordinal))
+            if (!index.ContainsKey(node)) Visit(node);
+        return result;
+
+        void Visit(string node)
+        {
+            index[node] = low[node] = index.Count;
+            stack.Push(node);
+            foreach (var next in Edges.GetValueOrDefault(node, []).Keys)
+            {
+                if (!index.ContainsKey(next)) { Visit(next); low[node] = Math.Min(low[node], low[next]); }
+                else if (stack.Contains(next)) low[node] = Math.Min(low[node], index[next]);
+            }
+            if (low[node] != index[node]) return;
+            var component = new List<string>();
+            string member;
+            do { member = stack.Pop(); component.Add(member); } while (member != node);
+            if (component.Count > 1) result.Add([.. component.Order(StringComparer.Ordinal)]);
+        }
+    }
+
+    /// <summary>The edges inside one cycle, each with its example.</summary>
+    public IEnumerable<string> Describe(IReadOnlyCollection<string> cycle) =>
+        from user in cycle
+        from edge in Edges.GetValueOrDefault(user, [])
+        where cycle.Contains(edge.Key)
+        orderby user, edge.Key
+        select $"  {user} -> {edge.Key}   ({Examples(edge.Value)})";
+
+    /// <summary>The first uses behind an edge (the full list can be long).</summary>
+    public static string Examples(SortedSet<string> uses) =>
+        string.Join("; ", uses.Take(3)) + (uses.Count > 3 ? $"; and {uses.Count - 3} more" : "");
+
+    /// <summary>The type as written in the source: a lambda's closure or an async state machine is named after the
+    /// type that declares it.</summary>
+    private static string Name(Type type)
+    {
+        while (type.IsNested && type.Name.StartsWith('<')) type = type.DeclaringType!;
+        return (type.FullName ?? type.Name).Replace(Root + ".", "", StringComparison.Ordinal);
+    }
+}

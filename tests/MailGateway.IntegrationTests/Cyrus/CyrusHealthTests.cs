@@ -1,0 +1,38 @@
+using System.Net.Sockets;
+using MailGateway.IntegrationTests.Events;
+using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Testing;
+
+namespace MailGateway.IntegrationTests.Cyrus;
+
+/// <summary>The shared Cyrus's health check (<see cref="MailEnvironment.EnsureCyrusListeningAsync"/>), on a Cyrus of its own:
+/// a healthy one is left alone, a dead master is relaunched on the same ports with the same mail.</summary>
+[Collection(nameof(CyrusFaultTests))]
+public sealed class CyrusHealthTests(MailEnvFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_killed_cyrus_master_is_relaunched_with_its_mail_and_a_healthy_one_is_left_alone()
+    {
+        await using var env = await MailEnvironment.StartAsync(new MailEnvironmentOptions
+        {
+            Server = MailServerKind.Cyrus,
+            StartRedis = false,
+            CertificatesFrom = Path.GetDirectoryName(fixture.Env.CaCertificatePath),
+        }, Ct);
+        var uid = await env.AppendAsync("user138", "INBOX", TestMail.Create("Kept"), Ct);
+
+        await env.EnsureCyrusListeningAsync(Ct);
+        Assert.Equal(0, env.CyrusRecoveries);
+
+        await env.KillCyrusAsync();
+        using (var refused = new TcpClient())
+            await Assert.ThrowsAsync<SocketException>(() => refused.ConnectAsync(env.Host, env.ImapPort, Ct).AsTask());
+        await env.EnsureCyrusListeningAsync(Ct);
+
+        Assert.Equal(1, env.CyrusRecoveries);
+        var again = await env.AppendAsync("user138", "INBOX", TestMail.Create("After"), Ct);
+        Assert.True(again > uid, $"UID {again} after {uid}: the mail store was not kept");
+    }
+}
