@@ -6,6 +6,7 @@ using MailGateway.Api.GraphQL;
 using MailGateway.Api.Hosting;
 using MailGateway.Api.Mailboxes;
 using MailGateway.Api.Messages;
+using MailGateway.Api.Security;
 using MailGateway.Api.Sending;
 using MailGateway.Api.Storage;
 using MailGateway.Api.Webhooks;

@@ -22,6 +22,7 @@ internal static class ClusterExtensions
         services.TryAddSingleton<LocalRateWindows>();
         if (builder.Configuration.IsRedisConfigured()) services.TryAddSingleton<IRateWindows, RedisRateWindows>();
         else services.TryAddSingleton<IRateWindows>(sp => sp.GetRequiredService<LocalRateWindows>());
+        services.TryAddSingleton<UserRequestLimit>();
         services.TryAddSingleton<ClusterTelemetry>();
         services.TryAddSingleton<EventsInstance>();
         services.TryAddSingleton<WatchConnections>();

@@ -51,7 +51,11 @@ internal static class MailEventsExtensions
         });
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 
-        var signalR = services.AddSignalR(o => o.AddFilter<HubErrorFilter>());
+        var signalR = services.AddSignalR(o =>
+        {
+            o.AddFilter<HubErrorFilter>();
+            o.AddFilter<HubRateLimitFilter>(); // inside the error filter: its HubException passes through
+        });
         if (config.IsRedisConfigured())
         {
             services.TryAddSingleton<IEventDeduplicator, RedisEventDeduplicator>();

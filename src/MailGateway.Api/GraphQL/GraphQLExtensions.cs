@@ -1,6 +1,7 @@
 using GraphQL;
 using MailGateway.Api.GraphQL.Batching;
 using MailGateway.Api.GraphQL.Http;
+using MailGateway.Api.GraphQL.Subscriptions;
 using MailGateway.Api.GraphQL.WebSockets;
 using MailGateway.Api.Shared;
 

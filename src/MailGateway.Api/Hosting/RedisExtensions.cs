@@ -6,8 +6,6 @@ namespace MailGateway.Api.Hosting;
 /// <summary>One shared <see cref="IConnectionMultiplexer"/> when <c>Redis:Configuration</c> is set; features resolve it from DI.</summary>
 internal static class RedisExtensions
 {
-    public const string ConfigurationKey = "Redis:Configuration";
-
     /// <summary>Default sync/async/connect timeout of Redis commands.</summary>
     public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(3);
 
@@ -19,7 +17,7 @@ internal static class RedisExtensions
         if (!builder.Configuration.IsRedisConfigured())
             return builder;
         builder.Services.AddSingleton(Storage.RedisKeys.From(builder.Configuration)); // Redis:KeyPrefix, checked at startup
-        var configuration = builder.Configuration[ConfigurationKey]!;
+        var configuration = builder.Configuration[RedisConfiguration.ConfigurationKey]!;
         builder.Services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = ConfigurationOptions.Parse(configuration);

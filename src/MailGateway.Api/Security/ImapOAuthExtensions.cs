@@ -1,5 +1,4 @@
 using MailGateway.Api.Accounts;
-using MailGateway.Api.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +9,7 @@ using Microsoft.Identity.Web.TokenCacheProviders.InMemory;
 using StackExchange.Redis;
 using MailGateway.Api.Storage;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace MailGateway.Api.Security;
 
 public static class ImapOAuthExtensions
 {
@@ -40,7 +39,7 @@ public static class ImapOAuthExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             });
 
-        var redis = !string.IsNullOrWhiteSpace(config["Redis:Configuration"]);
+        var redis = config.IsRedisConfigured();
         if (redis)
             services.AddSingleton<IOAuthTokenCache, RedisOAuthTokenCache>();
         else

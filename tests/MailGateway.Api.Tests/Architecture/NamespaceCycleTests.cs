@@ -1,3 +1,6 @@
+using System.CodeDom.Compiler;
+using System.Runtime.CompilerServices;
+
 namespace MailGateway.Api.Tests.Architecture;
 
 /// <summary>The Api project's feature folders form a layering (docs/architecture.md, "Feature layering"): no
@@ -26,6 +29,16 @@ public class NamespaceCycleTests
         var cycle = Assert.Single(graph.Cycles());
         Assert.Equal(["A", "B", "C"], cycle);
         Assert.Equal(3, graph.Describe(cycle).Count());
+    }
+
+    [Fact]
+    public void Every_type_of_the_project_is_in_a_feature_namespace()
+    {
+        var outside = typeof(Program).Assembly.GetTypes()
+            .Where(t => !t.IsNested && t != typeof(Program) && !t.Name.StartsWith('<') && NamespaceGraph.Feature(t) is null
+                && !t.IsDefined(typeof(CompilerGeneratedAttribute), false) && !t.IsDefined(typeof(GeneratedCodeAttribute), false))
+            .Select(t => t.FullName).ToList();
+        Assert.True(outside.Count == 0, "Types outside the feature namespaces, which the layering cannot see:\n" + string.Join("\n", outside));
     }
 
     [Fact]

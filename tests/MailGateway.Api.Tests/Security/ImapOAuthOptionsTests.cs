@@ -67,7 +67,7 @@ public class ImapOAuthRegistrationTests
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddImapOAuth();
-        builder.AddImapOAuth(); // idempotent: AddAccounts calls it, Program.cs may too
+        builder.AddImapOAuth(); // idempotent: a second call registers nothing twice
         return builder.Services;
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MailGateway.Api.Accounts;
+using MailGateway.Api.Security;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;

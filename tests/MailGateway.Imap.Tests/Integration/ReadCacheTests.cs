@@ -1,6 +1,5 @@
 using MailGateway.Imap.Tests.Infrastructure;
 using MailKit;
-using MailKit.Net.Imap;
 
 namespace MailGateway.Imap.Tests.Integration;
 
@@ -20,7 +19,7 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     {
         const string User = "user131";
         await using var harness = new PoolHarness(fixture.Env);
-        await SeedAsync(User, 12);
+        await fixture.Env.SeedInboxAsync(User, 12, Ct);
         var first = await ListAsync(harness, User, Page);
         var cache = harness.PoolImpl.Cache!;
         var hits = cache.Hits;
@@ -44,19 +43,19 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     public async Task Flags_expunges_and_arrivals_by_another_client_show_on_the_next_page(string user, int connections)
     {
         await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var uids = await SeedAsync(user, 5);
+        var uids = await fixture.Env.SeedInboxAsync(user, 5, Ct);
         await ListAsync(harness, user, Page);
         await ListAsync(harness, user, Page); // cached now
 
-        await WithInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct));
+        await fixture.Env.ChangeInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
         var flagged = await ListAsync(harness, user, Page);
         Assert.True(flagged.Items.Single(i => i.Uid == uids[1]).Flagged);
 
-        await WithInboxAsync(user, async inbox =>
+        await fixture.Env.ChangeInboxAsync(user, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[2]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[2])], Ct);
-        });
+        }, Ct);
         var expunged = await ListAsync(harness, user, Page);
         Assert.DoesNotContain(expunged.Items, i => i.Uid == uids[2]);
         Assert.True(expunged.Items.Single(i => i.Uid == uids[1]).Flagged);
@@ -67,7 +66,7 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
         Assert.Equal("arrived later", appended.Items[0].Subject);
         Assert.Equal(5, appended.Items.Count);
 
-        await WithInboxAsync(user, inbox => inbox.RemoveFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct));
+        await fixture.Env.ChangeInboxAsync(user, inbox => inbox.RemoveFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
         var cleared = await ListAsync(harness, user, Page);
         Assert.False(cleared.Items.Single(i => i.Uid == uids[1]).Flagged);
     }
@@ -78,25 +77,25 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     public async Task A_cached_body_carries_current_flags_and_an_expunged_message_is_gone(string user, int connections)
     {
         await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var uids = await SeedAsync(user, 2);
+        var uids = await fixture.Env.SeedInboxAsync(user, 2, Ct);
         var uidValidity = (await ListAsync(harness, user, Page)).State.UidValidity;
         var message = new MessageRef("INBOX", uidValidity, uids[0]);
         var cache = harness.PoolImpl.Cache!;
         await GetAsync(harness, user, message);
         var hits = cache.Hits;
 
-        await WithInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct));
+        await fixture.Env.ChangeInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct), Ct);
         var detail = await GetAsync(harness, user, message);
         Assert.Equal(hits + 1, cache.Hits);
         Assert.True(detail.Summary.Seen);
         Assert.Equal("message 0", detail.Summary.Subject);
         Assert.Contains("body of message 0", detail.Text, StringComparison.Ordinal);
 
-        await WithInboxAsync(user, async inbox =>
+        await fixture.Env.ChangeInboxAsync(user, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[0])], Ct);
-        });
+        }, Ct);
         await Assert.ThrowsAsync<MessageNotFoundException>(() => GetAsync(harness, user, message));
     }
 
@@ -105,13 +104,13 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     {
         const string User = "user159";
         await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = "1");
-        var uids = await SeedAsync(User, 4);
+        var uids = await fixture.Env.SeedInboxAsync(User, 4, Ct);
         await ListAsync(harness, User, Page);
-        await WithInboxAsync(User, async inbox =>
+        await fixture.Env.ChangeInboxAsync(User, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[1])], Ct);
-        });
+        }, Ct);
         using var commands = new Watching.CommandCounter(harness.Services);
 
         var page = await ListAsync(harness, User, Page);
@@ -126,27 +125,11 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     {
         const string User = "user136";
         await using var harness = new PoolHarness(fixture.Env, s => s["Cache:Enabled"] = "false");
-        await SeedAsync(User, 3);
+        await fixture.Env.SeedInboxAsync(User, 3, Ct);
         await ListAsync(harness, User, Page);
         await ListAsync(harness, User, Page);
         Assert.Equal(0, harness.PoolImpl.Cache!.Hits + harness.PoolImpl.Cache!.Misses);
         Assert.Equal(0, harness.PoolImpl.Cache!.Bytes);
-    }
-
-    private async Task<List<uint>> SeedAsync(string user, int count)
-    {
-        var uids = new List<uint>();
-        for (var i = 0; i < count; i++)
-            uids.Add(await fixture.Env.AppendAsync(user, "INBOX", TestMessages.Text($"message {i}", $"body of message {i}"), Ct));
-        return uids;
-    }
-
-    private async Task WithInboxAsync(string user, Func<IMailFolder, Task> change)
-    {
-        using ImapClient other = await fixture.Env.ConnectAsync(user, Ct);
-        await other.Inbox.OpenAsync(FolderAccess.ReadWrite, Ct);
-        await change(other.Inbox);
-        await other.DisconnectAsync(true, Ct);
     }
 
     private static async Task<MessagePage> ListAsync(PoolHarness harness, string user, MessageQuery query)

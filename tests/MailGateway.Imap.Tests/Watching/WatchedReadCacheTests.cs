@@ -20,7 +20,7 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
     {
         const string User = "user171";
         await using var services = Services();
-        var uids = await SeedAsync(User, 5);
+        var uids = await fixture.Env.SeedInboxAsync(User, 5, Ct);
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(User), new Dictionary<string, MailboxState>());
         await watch.WaitForAsync<MailboxChange.Connected>();
         var first = await ListAsync(services, User);
@@ -30,15 +30,15 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
         var served = await WatchedListAsync(services, User, commands);
         Assert.Equal(first.Items.Select(i => (i.Uid, i.Subject, i.Flagged)), served.Items.Select(i => (i.Uid, i.Subject, i.Flagged)));
 
-        await WithInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct));
+        await fixture.Env.ChangeInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
         await watch.WaitForAsync<MailboxChange.FlagsChanged>(f => f.Uid == uids[1]);
         Assert.True((await WatchedListAsync(services, User, commands)).Items.Single(i => i.Uid == uids[1]).Flagged);
 
-        await WithInboxAsync(User, async inbox =>
+        await fixture.Env.ChangeInboxAsync(User, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[2]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[2])], Ct);
-        });
+        }, Ct);
         await watch.WaitForAsync<MailboxChange.MessagesExpunged>(e => e.Uids.Contains(uids[2]));
         var expunged = await WatchedListAsync(services, User, commands);
         Assert.DoesNotContain(expunged.Items, i => i.Uid == uids[2]);
@@ -57,14 +57,14 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
     {
         const string User = "user172";
         await using var services = Services();
-        var uids = await SeedAsync(User, 2);
+        var uids = await fixture.Env.SeedInboxAsync(User, 2, Ct);
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(User), new Dictionary<string, MailboxState>());
         await watch.WaitForAsync<MailboxChange.Connected>();
         var message = new MessageRef("INBOX", (await ListAsync(services, User)).State.UidValidity, uids[0]);
         await GetAsync(services, User, message); // caches the body
         using var commands = new CommandCounter(services, except: "IDLE");
 
-        await WithInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct));
+        await fixture.Env.ChangeInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct), Ct);
         await watch.WaitForAsync<MailboxChange.FlagsChanged>(f => f.Uid == uids[0]);
         await WaitLiveAsync(services, User);
         var before = commands.Count;
@@ -80,7 +80,7 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
         const string User = "user173";
         // The watch does not come back within the test: what it vouched for must not be served any more.
         await using var services = Services(s => s["Events:ReconnectMin"] = "00:05:00");
-        var uids = await SeedAsync(User, 3);
+        var uids = await fixture.Env.SeedInboxAsync(User, 3, Ct);
         await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(User), new Dictionary<string, MailboxState>());
         await watch.WaitForAsync<MailboxChange.Connected>();
         await ListAsync(services, User);
@@ -90,7 +90,7 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
 
         await fixture.Env.KickAsync(User, Ct);
         await watch.WaitForAsync<MailboxChange.Disconnected>();
-        await WithInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Flagged, true, Ct));
+        await fixture.Env.ChangeInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Flagged, true, Ct), Ct);
         var hits = cache.WatchedHits;
         var before = commands.Count;
         var page = await ListAsync(services, User);
@@ -127,22 +127,6 @@ public sealed class WatchedReadCacheTests(WatchEnvFixture fixture) : IClassFixtu
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (!(cache.TryGetLiveState(scope, "INBOX", out var state) && cache.TryGetView(scope, "INBOX")?.UidsAt(state) is not null))
             await Task.Delay(20, timeout.Token);
-    }
-
-    private async Task<List<uint>> SeedAsync(string user, int count)
-    {
-        var uids = new List<uint>();
-        for (var i = 0; i < count; i++)
-            uids.Add(await fixture.Env.AppendAsync(user, "INBOX", TestMessages.Text($"message {i}", $"body of message {i}"), Ct));
-        return uids;
-    }
-
-    private async Task WithInboxAsync(string user, Func<IMailFolder, Task> change)
-    {
-        using var other = await fixture.Env.ConnectAsync(user, Ct);
-        await other.Inbox.OpenAsync(FolderAccess.ReadWrite, Ct);
-        await change(other.Inbox);
-        await other.DisconnectAsync(true, Ct);
     }
 
     private async Task<MessagePage> ListAsync(ServiceProvider services, string user)

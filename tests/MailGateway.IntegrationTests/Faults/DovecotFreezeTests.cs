@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
-using MailGateway.Api.Shared;
 using MailGateway.IntegrationTests.Infrastructure;
 
 namespace MailGateway.IntegrationTests.Faults;
@@ -23,18 +21,14 @@ public sealed class DovecotFreezeTests(MailEnvFixture fixture)
         await using var env = await PrivateRedis.StartAsync(appendOnly: false, ct);
         await using var app = fixture.CreateApp(o =>
         {
-            o.Settings["Redis:Configuration"] = env.RedisConfiguration;
-            o.Settings["Imap:TrustedCertificateFiles:1"] = env.CaCertificatePath;
+            o.UseEnvironment(env);
             o.Settings["Imap:CommandTimeout"] = "00:00:03";
             o.Settings["Imap:ConnectTimeout"] = "00:00:03";
             o.Settings["Imap:LeaseTimeout"] = "00:00:05";
         });
         using var http = app.CreateClient(Owner);
         using var anonymous = app.CreateAnonymousClient();
-        using var register = await http.PostAsJsonAsync("/api/v1/accounts", app.AccountBody(User, port: env.ImapsPort), ct);
-        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
-        var accountId = (await register.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
-        var messages = $"/api/v1/accounts/{accountId}/mailboxes/{ResourceIds.Mailbox("INBOX")}/messages";
+        var messages = PrivateRedis.InboxMessages(await app.RegisterAccountAsync(http, User, env, ct));
         using (var ok = await http.GetAsync(messages, ct)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
         await env.FreezeDovecotAsync();
@@ -61,16 +55,7 @@ public sealed class DovecotFreezeTests(MailEnvFixture fixture)
             await env.ThawDovecotAsync();
         }
 
-        var back = Stopwatch.StartNew();
-        while (true)
-        {
-            using var read = await http.GetAsync(messages, ct);
-            Assert.NotEqual(HttpStatusCode.InternalServerError, read.StatusCode);
-            if (read.StatusCode == HttpStatusCode.OK) break;
-            Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"still {(int)read.StatusCode} {back.Elapsed} after SIGCONT");
-            await Task.Delay(100, ct);
-        }
-        TestContext.Current.TestOutputHelper?.WriteLine($"reads work again {back.ElapsedMilliseconds} ms after SIGCONT");
+        await Recovery.WaitForOkAsync(http, messages, TimeSpan.FromSeconds(60), "after SIGCONT", ct);
     }
 
     private static async Task<(HttpStatusCode Status, TimeSpan? RetryAfter, string? Code, TimeSpan Elapsed, string Body)> TimedReadAsync(

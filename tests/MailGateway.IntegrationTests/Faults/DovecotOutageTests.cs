@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.Infrastructure;
@@ -22,18 +20,15 @@ public sealed class DovecotOutageTests(MailEnvFixture fixture)
         await using var env = await PrivateRedis.StartAsync(appendOnly: false, ct);
         await using var app = fixture.CreateApp(o =>
         {
-            o.Settings["Redis:Configuration"] = env.RedisConfiguration;
-            o.Settings["Imap:TrustedCertificateFiles:1"] = env.CaCertificatePath;
+            o.UseEnvironment(env);
             o.Settings["Events:SupervisorInterval"] = "00:00:00.200";
         });
         using var http = app.CreateClient(Owner);
-        using var register = await http.PostAsJsonAsync("/api/v1/accounts", app.AccountBody(User, port: env.ImapsPort), ct);
-        Assert.Equal(HttpStatusCode.Created, register.StatusCode);
-        var accountId = (await register.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
+        var accountId = await app.RegisterAccountAsync(http, User, env, ct);
         await using var events = await EventClient.ConnectAsync(app, app.CreateToken(Owner), ct);
         await events.SubscribeAsync(accountId, ct);
         await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(30));
-        var messages = $"/api/v1/accounts/{accountId}/mailboxes/{MailGateway.Api.Shared.ResourceIds.Mailbox("INBOX")}/messages";
+        var messages = PrivateRedis.InboxMessages(accountId);
         using (var ok = await http.GetAsync(messages, ct)) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
         await env.KillDovecotAsync();
@@ -47,16 +42,7 @@ public sealed class DovecotOutageTests(MailEnvFixture fixture)
         }
 
         await env.StartDovecotAgainAsync(ct);
-        var back = Stopwatch.StartNew();
-        while (true)
-        {
-            using var read = await http.GetAsync(messages, ct);
-            Assert.NotEqual(HttpStatusCode.InternalServerError, read.StatusCode);
-            if (read.StatusCode == HttpStatusCode.OK) break;
-            Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"still {(int)read.StatusCode} {back.Elapsed} after Dovecot is back");
-            await Task.Delay(100, ct);
-        }
-        TestContext.Current.TestOutputHelper?.WriteLine($"reads work again {back.ElapsedMilliseconds} ms after Dovecot is back");
+        await Recovery.WaitForOkAsync(http, messages, TimeSpan.FromSeconds(60), "after Dovecot is back", ct);
 
         await env.AppendAsync(User, "INBOX", TestMail.Create("After the crash"), ct);
         await events.WaitForAsync("message.created", e => EventClient.Subject(e) == "After the crash", TimeSpan.FromSeconds(90));

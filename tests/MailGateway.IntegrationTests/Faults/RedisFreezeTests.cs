@@ -59,16 +59,7 @@ public sealed class RedisFreezeTests(MailEnvFixture fixture)
             await redis.ThawRedisAsync();
         }
 
-        var recovery = Stopwatch.StartNew();
-        while (true)
-        {
-            using var list = await http.GetAsync("/api/v1/accounts", ct);
-            Assert.NotEqual(HttpStatusCode.InternalServerError, list.StatusCode);
-            if (list.StatusCode == HttpStatusCode.OK) break;
-            Assert.True(recovery.Elapsed < TimeSpan.FromSeconds(30), $"still {(int)list.StatusCode} {recovery.Elapsed} after SIGCONT");
-            await Task.Delay(100, ct);
-        }
-        TestContext.Current.TestOutputHelper?.WriteLine($"recovered {recovery.ElapsedMilliseconds} ms after SIGCONT");
+        await Recovery.WaitForOkAsync(http, "/api/v1/accounts", TimeSpan.FromSeconds(30), "after SIGCONT", ct);
         using (var ready = await anonymous.GetAsync("/health/ready", ct)) Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 

@@ -22,6 +22,9 @@ public sealed class SendingFaultTests(MailEnvFixture fixture)
         }, Ct);
         await using var app = fixture.CreateApp(o =>
         {
+            // An outbox of its own: on the shared database other tests' gateways (default retry schedule, 2 min by the
+            // third attempt) could claim this submission while Postfix is down.
+            fixture.RedisNamespaceFor(typeof(SendingFaultTests)).ApplyTo(o.Settings);
             o.Settings["Sending:RetrySchedule:0"] = "00:00:01";
             o.Settings["Sending:PollInterval"] = "00:00:00.200";
         });

@@ -1,7 +1,6 @@
 using MailGateway.Api.Events;
-using MailGateway.Api.GraphQL.Subscriptions;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace MailGateway.Api.GraphQL.Subscriptions;
 
 internal static class GraphQLMailEventsExtensions
 {

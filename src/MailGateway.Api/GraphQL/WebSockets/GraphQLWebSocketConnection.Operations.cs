@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Transport;
 using GraphQLParser.AST;
 using MailGateway.Api.Shared;
+using MailGateway.Api.Cluster;
 
 namespace MailGateway.Api.GraphQL.WebSockets;
 
@@ -60,11 +61,11 @@ internal sealed partial class GraphQLWebSocketConnection
     {
         // The permit is taken here, off the read loop: with Redis it is a round trip.
         TimeSpan? refused;
-        try { refused = await limiter.TryAcquireAsync(Caller.From(user), operation.Token); }
+        try { refused = await limiter.TryAcquireOperationAsync(Caller.From(user), operation.Token); }
         catch (OperationCanceledException) { return; }
-        if (refused is not null)
+        if (refused is { } retryAfter)
         {
-            Finish(id, GraphQLErrors.Create("rate_limited", "Too many GraphQL requests; try again later."));
+            Finish(id, GraphQLErrors.From(UserRequestLimit.RateLimited(retryAfter) with { Detail = "Too many GraphQL requests; try again later." }));
             return;
         }
         await using var scope = _scopes.CreateAsyncScope();
