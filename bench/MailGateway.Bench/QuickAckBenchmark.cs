@@ -49,7 +49,7 @@ internal static class QuickAckBenchmark
         return report.ToString();
     }
 
-    private static async Task<ImapClient> ConnectAsync(MailEnvironment env, string user, bool quickAck, CancellationToken cancellationToken)
+    internal static async Task<ImapClient> ConnectAsync(MailEnvironment env, string user, bool quickAck, CancellationToken cancellationToken)
     {
         var client = env.CreateClient();
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

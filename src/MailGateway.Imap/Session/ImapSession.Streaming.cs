@@ -32,6 +32,7 @@ internal sealed partial class ImapSession
     {
         if (partId is null || !BodyParts.IsValidPartId(partId)) throw new MessageNotFoundException("The attachment was not found.");
         var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+        if (_safeSummaries) return await UnparsableAttachmentAsync(folder, message, partId, cancellationToken).ConfigureAwait(false);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var fetched = await folder.FetchAsync([uid], new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.BodyStructure), cancellationToken).ConfigureAwait(false);
         if (fetched.Count == 0) throw new MessageNotFoundException();

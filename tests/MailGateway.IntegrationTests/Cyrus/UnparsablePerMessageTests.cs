@@ -13,7 +13,7 @@ namespace MailGateway.IntegrationTests.Cyrus;
 /// <summary>Issue 16 items 1–2 per message: when MailKit refuses the answer for one message of a page (a BODYSTRUCTURE
 /// string over 4 KiB sent as a literal), only that message is listed <c>unparsable</c> with what is known; the other
 /// messages keep their whole summaries (attachments, previews), on REST and GraphQL alike. Its detail answers 200 with
-/// what MimeKit reads from the raw message, and the raw download works.</summary>
+/// what MimeKit reads from the raw message, its attachments download, and the raw download works.</summary>
 public sealed class UnparsablePerMessageTests(MailEnvFixture fixture)
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
@@ -108,6 +108,11 @@ public sealed class UnparsablePerMessageTests(MailEnvFixture fixture)
         Assert.Equal(ResourceIds.Attachment("2"), attachment.GetProperty("id").GetString());
         Assert.True(detail.GetProperty("hasAttachments").GetBoolean());
         Assert.Contains(detail.GetProperty("headers").EnumerateArray(), h => h.GetProperty("name").GetString() == "Message-ID");
+
+        // The listed attachment downloads, decoded ("AAAA" in base64 is three zero bytes).
+        using var part = await me.Client.GetAsync(me.Api($"/messages/{id}/attachments/{attachment.GetProperty("id").GetString()}"), _ct);
+        Assert.Equal(HttpStatusCode.OK, part.StatusCode);
+        Assert.Equal(new byte[3], await part.Content.ReadAsByteArrayAsync(_ct));
 
         using var raw = await me.Client.GetAsync(me.Api($"/messages/{id}/raw"), _ct);
         Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
