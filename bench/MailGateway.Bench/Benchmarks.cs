@@ -40,6 +40,11 @@ internal static class Benchmarks
         var pageUrl = $"api/v1/accounts/{accountId}/mailboxes/{ResourceIds.Mailbox("INBOX")}/messages?limit=50";
         var messageUrl = $"api/v1/accounts/{accountId}/messages/{ResourceIds.Message(new MessageRef("INBOX", direct.UidValidity, marker.Id))}";
 
+        Log($"warming the gateway process up ({options.ProcessWarmup.TotalSeconds:F0} s) ...");
+        var graphQL = CacheBenchmark.InboxBody(accountId);
+        await LoadRunner.WarmProcessAsync(options.ProcessWarmup,
+            [(_, ct) => client.GetAsync(pageUrl, ct), (_, ct) => client.GetAsync(messageUrl, ct), (_, ct) => client.PostJsonAsync("graphql", graphQL, ct)], cancellationToken);
+
         var loginsBefore = env.CountLogins(User);
         var rows = new List<(RunStats Direct, RunStats Gateway)>();
         foreach (var concurrency in new[] { 1, 16 })
@@ -70,6 +75,7 @@ internal static class Benchmarks
         report.AppendLine(CultureInfo.InvariantCulture, $"IMAP logins during {gatewayRequests} measured gateway requests (+ warm-ups): {(env.Server == MailServerKind.Cyrus ? "n/a (Cyrus logs only to syslog)" : logins)} (pool size per account: 3)");
         report.AppendLine(CultureInfo.InvariantCulture, $"errors: direct {rows.Sum(r => r.Direct.Errors)}, gateway {rows.Sum(r => r.Gateway.Errors)}");
         report.AppendLine(cacheFigures);
+        report.AppendLine(await RoundTripBreakdown.RunAsync(env, User, cancellationToken));
 
         report.AppendLine(await QuickAckBenchmark.RunAsync(env, User, marker, cancellationToken));
         if (options.Attachment)

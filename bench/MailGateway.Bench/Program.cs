@@ -3,10 +3,13 @@ using MailGateway.Bench;
 
 // MailGateway benchmark: the gateway against direct MailKit on the same private Dovecot, in one run.
 // Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--server dovecot|cyrus] [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
-//        [--push-samples N] [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
+//        [--push-samples N] [--process-warmup S]   (S s of requests to a fresh gateway process before its rows; default 30)
+//        [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
 //        --soak SECONDS [--soak-accounts N]   (soak run with fault injection instead of the benchmarks)
 //        --send [--messages N]   (sending: gateway vs direct MailKit SmtpClient against a private Postfix, and send → INBOX time)
 //        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
+//        --scale [--scale-instances N] [--scale-accounts M] [--scale-seconds S] [--scale-writers W]   (issue 15 item 7: N instances
+//          x M watched accounts on a private Redis Cluster: events/s, push latency, RSS per watched account, failover time)
 //        --servers   (Cyrus vs Dovecot: page FETCH one at a time / pipelined, chunked download, raw download, RSS per connection)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
@@ -15,6 +18,14 @@ if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length
 {
     var accounts = Array.IndexOf(args, "--soak-accounts") is var a and >= 0 && a + 1 < args.Length ? int.Parse(args[a + 1], CultureInfo.InvariantCulture) : 10;
     Console.WriteLine(await SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts, cts.Token));
+    return 0;
+}
+
+if (args.Contains("--scale"))
+{
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    Console.WriteLine(await MailGateway.Bench.Scale.ScaleBenchmark.RunAsync(Arg("--scale-instances", 3), Arg("--scale-accounts", 1000),
+        TimeSpan.FromSeconds(Arg("--scale-seconds", 30)), Arg("--scale-writers", 8), cts.Token));
     return 0;
 }
 
@@ -54,6 +65,12 @@ internal sealed record BenchOptions(int Messages, TimeSpan Duration, TimeSpan Wa
             !args.Contains("--skip-push"),
             int.Parse(Value("--push-samples") ?? "200", CultureInfo.InvariantCulture),
             int.Parse(Value("--watch-accounts") ?? "0", CultureInfo.InvariantCulture),
-            Enum.Parse<MailGateway.Testing.MailServerKind>(Value("--server") ?? "dovecot", ignoreCase: true));
+            Enum.Parse<MailGateway.Testing.MailServerKind>(Value("--server") ?? "dovecot", ignoreCase: true))
+        {
+            ProcessWarmup = TimeSpan.FromSeconds(double.Parse(Value("--process-warmup") ?? "30", CultureInfo.InvariantCulture)),
+        };
     }
+
+    /// <summary>How long a freshly started gateway process is exercised before its first row (see <see cref="LoadRunner.WarmProcessAsync"/>).</summary>
+    public TimeSpan ProcessWarmup { get; init; } = TimeSpan.FromSeconds(30);
 }
