@@ -8,6 +8,8 @@ using MailGateway.Bench;
 //        --soak SECONDS [--soak-accounts N]   (soak run with fault injection instead of the benchmarks)
 //        --send [--messages N]   (sending: gateway vs direct MailKit SmtpClient against a private Postfix, and send → INBOX time)
 //        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
+//        --scale [--scale-instances N] [--scale-accounts M] [--scale-seconds S] [--scale-writers W]   (issue 15 item 7: N instances
+//          x M watched accounts on a private Redis Cluster: events/s, push latency, RSS per watched account, failover time)
 //        --servers   (Cyrus vs Dovecot: page FETCH one at a time / pipelined, chunked download, raw download, RSS per connection)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
@@ -16,6 +18,14 @@ if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length
 {
     var accounts = Array.IndexOf(args, "--soak-accounts") is var a and >= 0 && a + 1 < args.Length ? int.Parse(args[a + 1], CultureInfo.InvariantCulture) : 10;
     Console.WriteLine(await SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts, cts.Token));
+    return 0;
+}
+
+if (args.Contains("--scale"))
+{
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    Console.WriteLine(await MailGateway.Bench.Scale.ScaleBenchmark.RunAsync(Arg("--scale-instances", 3), Arg("--scale-accounts", 1000),
+        TimeSpan.FromSeconds(Arg("--scale-seconds", 30)), Arg("--scale-writers", 8), cts.Token));
     return 0;
 }
 

@@ -13,7 +13,8 @@ using MimeKit;
 namespace MailGateway.Bench;
 
 /// <summary>
-/// Issue 13 item 7: sending through the gateway (POST /send, the outbox, one SMTP connection per message) against direct
+/// Issue 13 item 7: sending through the gateway (POST /send, the outbox, one authenticated SMTP connection reused
+/// for the account's messages due together) against direct
 /// MailKit <c>SmtpClient.Send</c> on one open, authenticated connection to the same Postfix; and the time from the send
 /// call to the message being in the recipient's INBOX (polled over IMAP every 10 ms) on both paths.
 /// </summary>

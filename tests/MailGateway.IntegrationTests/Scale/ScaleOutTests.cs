@@ -26,8 +26,10 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
         var accounts = await gateways.RegisterAsync("scale-owner", users, ct);
         await CreateWebhookAsync(gateways, 0, "scale-owner", receiver, ct);
 
-        // Balanced: each of the three owns 20 ± 8 (the operator view reports heartbeat figures, so wait for a settled one).
-        var spread = await gateways.WaitForWatchedAsync(w => w.Count == 3 && w.Values.Sum() == 60 && w.Values.All(n => n is >= 12 and <= 28), Settle, ct);
+        // Balanced as the bounded load promises (Cluster:OwnershipSlack 0.25): none owns more than ⌈20 × 1.25⌉ = 25, so
+        // none fewer than 60 − 2 × 25 = 10 (25/11/24 was seen; an 11 is the hashing's luck, not a defect). The operator
+        // view reports heartbeat figures, so wait for a settled one.
+        var spread = await gateways.WaitForWatchedAsync(w => w.Count == 3 && w.Values.Sum() == 60 && w.Values.All(n => n is >= 10 and <= 25), Settle, ct);
 
         // Crash (SIGKILL: no handover, the leases have to expire) and mail arriving meanwhile.
         var killed = Stopwatch.StartNew();
