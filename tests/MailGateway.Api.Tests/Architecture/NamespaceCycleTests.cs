@@ -7,13 +7,21 @@ namespace MailGateway.Api.Tests.Architecture;
 /// feature may reach, through any chain of others, back to itself.</summary>
 public class NamespaceCycleTests
 {
-    private static readonly NamespaceGraph Graph = NamespaceGraph.Of(typeof(Program).Assembly);
+    private static readonly NamespaceGraph Graph =
+        NamespaceGraph.Of(typeof(Program).Assembly).WithUsings(Path.Combine(RepoRoot(), "src", "MailGateway.Api"));
 
     [Fact]
     public void The_scan_sees_the_features_and_their_uses()
     {
         Assert.True(Graph.Edges.Count >= 10, $"only {Graph.Edges.Count} features use another: the scan is broken");
         Assert.Contains("Shared", Graph.Edges["Messages"].Keys);
+    }
+
+    [Fact]
+    public void The_scan_sees_the_using_directives_of_the_sources()
+    {
+        var graph = new NamespaceGraph().WithUsings(Path.Combine(RepoRoot(), "src", "MailGateway.Api"));
+        Assert.Contains("Storage", graph.Edges["Shared"].Keys);
     }
 
     [Fact]
@@ -60,5 +68,12 @@ public class NamespaceCycleTests
     private static class UsesInBodyOnly
     {
         public static string Run() => Uri.EscapeDataString("a b");
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;
+        throw new InvalidOperationException("MailGateway.sln not found above the test binaries.");
     }
 }
