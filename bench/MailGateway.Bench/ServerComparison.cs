@@ -20,6 +20,7 @@ internal static class ServerComparison
     private const int PageSize = 50;
     private const int BigMegabytes = 15;
     private const int PooledAccounts = 30;
+    private const int DownloadRounds = 5;
     private const string PageItems = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID SUBJECT FROM TO CC DATE)])";
 
     private sealed record Row(string Name, int Rounds, Func<ServerSide, Task<double>> Measure, bool PerSecond = false);
@@ -40,16 +41,16 @@ internal static class ServerComparison
             new($"{PageSize}-summary FETCH, MailKit on QuickAckStream (the gateway's) (ms)", 31, s => TimeAsync(() => s.Acked.Inbox.FetchAsync(300 - PageSize, 299, request, cancellationToken))),
         };
         foreach (var inFlight in new[] { 1, 2 })
-            rows.Add(new($"{BigMegabytes} MB in 256 KiB partial fetches, {inFlight} in flight, plain socket (MB/s)", 3,
+            rows.Add(new($"{BigMegabytes} MB in 256 KiB partial fetches, {inFlight} in flight, plain socket (MB/s)", DownloadRounds,
                 async s => (await s.Raw.DownloadAsync(s.Big.Id, s.BigSize, 256 * 1024, inFlight, cancellationToken)).TotalMilliseconds, PerSecond: true));
         foreach (var chunk in new[] { 64 * 1024, Imap.Session.ImapSession.ChunkSize, 1024 * 1024 })
         {
-            rows.Add(new($"{BigMegabytes} MB in {chunk / 1024} KiB partial fetches, MailKit, plain socket (MB/s)", 3,
+            rows.Add(new($"{BigMegabytes} MB in {chunk / 1024} KiB partial fetches, MailKit, plain socket (MB/s)", DownloadRounds,
                 s => TimeAsync(() => DownloadAsync(s.Plain, s.Big, chunk, cancellationToken)), PerSecond: true));
-            rows.Add(new($"{BigMegabytes} MB in {chunk / 1024} KiB partial fetches, MailKit on QuickAckStream (MB/s)", 3,
+            rows.Add(new($"{BigMegabytes} MB in {chunk / 1024} KiB partial fetches, MailKit on QuickAckStream (MB/s)", DownloadRounds,
                 s => TimeAsync(() => DownloadAsync(s.Acked, s.Big, chunk, cancellationToken)), PerSecond: true));
         }
-        rows.Add(new($"gateway raw download of the {BigMegabytes} MB message (MB/s)", 3,
+        rows.Add(new($"gateway raw download of the {BigMegabytes} MB message (MB/s)", DownloadRounds,
             s => TimeAsync(() => s.Client.GetAsync(s.RawUrl, cancellationToken)), PerSecond: true));
 
         var report = new StringBuilder();
@@ -62,6 +63,7 @@ internal static class ServerComparison
             if (row.PerSecond) (d, c) = (BigMegabytes * 1000 / d, BigMegabytes * 1000 / c);
             report.AppendLine(CultureInfo.InvariantCulture, $"| {row.Name} | {d:F1} | {c:F1} | {c / d:F2} |");
         }
+        report.AppendLine(CultureInfo.InvariantCulture, $"gateway mean IMAP command times so far: Dovecot {await Benchmarks.CommandTimesAsync(dovecot.Client, cancellationToken)}; Cyrus {await Benchmarks.CommandTimesAsync(cyrus.Client, cancellationToken)}");
         var (rd, nd) = await RssPerConnectionAsync(dovecot, cancellationToken);
         var (rc, nc) = await RssPerConnectionAsync(cyrus, cancellationToken);
         report.AppendLine(CultureInfo.InvariantCulture, $"| gateway RSS per pooled IMAP connection ({nd:F0} / {nc:F0} opened) (KiB) | {rd:F0} | {rc:F0} | {rc / rd:F2} |");

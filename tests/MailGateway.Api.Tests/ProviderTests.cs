@@ -47,6 +47,17 @@ public class ProviderTests
             o.TokenValidationParameters.ValidIssuer = issuer;
         }));
 
+    private const string OidcIssuer = "https://idp.example.test/realms/mail";
+
+    /// <summary>The gateway with the generic OIDC provider, trusting <see cref="OidcIssuer"/>'s (local) signing key.</summary>
+    private ProviderFactory OidcFactory() => new(b =>
+    {
+        b.UseSetting("Authentication:Provider", "Oidc");
+        b.UseSetting("Authentication:Oidc:Authority", OidcIssuer);
+        b.UseSetting("Authentication:Oidc:Audience", "mailgateway-api");
+        UseLocalMetadata(b, OidcIssuer);
+    });
+
     private string Token(string issuer, string audience, Dictionary<string, object> claims) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = issuer,
@@ -93,16 +104,9 @@ public class ProviderTests
     [Fact]
     public async Task Oidc_tokens_from_the_configured_authority_are_accepted()
     {
-        const string issuer = "https://idp.example.test/realms/mail";
-        await using var factory = new ProviderFactory(b =>
-        {
-            b.UseSetting("Authentication:Provider", "Oidc");
-            b.UseSetting("Authentication:Oidc:Authority", issuer);
-            b.UseSetting("Authentication:Oidc:Audience", "mailgateway-api");
-            UseLocalMetadata(b, issuer);
-        });
+        await using var factory = OidcFactory();
         using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", Token(issuer, "mailgateway-api", new() { ["sub"] = "u1", ["scp"] = "Mail.Read" }));
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Token(OidcIssuer, "mailgateway-api", new() { ["sub"] = "u1", ["scp"] = "Mail.Read" }));
         using var ok = await client.GetAsync("/api/v1/accounts", _ct);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
@@ -114,16 +118,9 @@ public class ProviderTests
     [Fact]
     public async Task Hub_requests_may_carry_the_token_in_the_query_string()
     {
-        const string issuer = "https://idp.example.test/realms/mail";
-        await using var factory = new ProviderFactory(b =>
-        {
-            b.UseSetting("Authentication:Provider", "Oidc");
-            b.UseSetting("Authentication:Oidc:Authority", issuer);
-            b.UseSetting("Authentication:Oidc:Audience", "mailgateway-api");
-            UseLocalMetadata(b, issuer);
-        });
+        await using var factory = OidcFactory();
         using var client = factory.CreateClient();
-        var token = Token(issuer, "mailgateway-api", new() { ["sub"] = "u1", ["scp"] = "Mail.Read" });
+        var token = Token(OidcIssuer, "mailgateway-api", new() { ["sub"] = "u1", ["scp"] = "Mail.Read" });
         // Authenticated, the request gets past auth (to the hub, or a 404 where no hub is mapped); without a token it is 401.
         using var withToken = await client.GetAsync($"/hubs/mail/negotiate?access_token={token}", _ct);
         Assert.NotEqual(HttpStatusCode.Unauthorized, withToken.StatusCode);

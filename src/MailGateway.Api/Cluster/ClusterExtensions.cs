@@ -24,7 +24,7 @@ internal static class ClusterExtensions
         else services.TryAddSingleton<IRateWindows>(sp => sp.GetRequiredService<LocalRateWindows>());
         services.TryAddSingleton<UserRequestLimit>();
         services.TryAddSingleton<ClusterTelemetry>();
-        services.TryAddSingleton<EventsInstance>();
+        services.TryAddSingleton<InstanceIdentity>();
         services.TryAddSingleton<WatchConnections>();
         services.TryAddSingleton<InstanceHeartbeat>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceHeartbeat>());

@@ -23,7 +23,7 @@ internal interface IGatewayInstances
 }
 
 /// <summary>A single instance: only itself.</summary>
-internal sealed class InMemoryGatewayInstances(EventsInstance identity) : IGatewayInstances
+internal sealed class InMemoryGatewayInstances(InstanceIdentity identity) : IGatewayInstances
 {
     private InstanceInfo? _self;
 
@@ -54,7 +54,7 @@ internal sealed class InMemoryGatewayInstances(EventsInstance identity) : IGatew
 /// multi-key read works on Redis Cluster.
 /// </summary>
 internal sealed class RedisGatewayInstances(
-    IConnectionMultiplexer redis, RedisKeys keys, EventsInstance identity, IOptions<ClusterOptions> options, TimeProvider time) : IGatewayInstances
+    IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity identity, IOptions<ClusterOptions> options, TimeProvider time) : IGatewayInstances
 {
     private const string Group = "cluster";
     private readonly RedisKey _setKey = keys.InGroup(Group, "instances");

@@ -8,7 +8,7 @@ namespace MailGateway.Api.Cluster;
 /// what it is doing (accounts watched: watches connected and caught up; IMAP connections open). The watch supervisor deregisters it on shutdown.</summary>
 internal sealed class InstanceHeartbeat(
     IGatewayInstances instances,
-    EventsInstance identity,
+    InstanceIdentity identity,
     WatchConnections watches,
     ImapTelemetry imap,
     IOptions<ClusterOptions> options,

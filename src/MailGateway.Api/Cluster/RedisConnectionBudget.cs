@@ -29,7 +29,7 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly RedisChannel _wantedChannel;
-    private readonly EventsInstance _self;
+    private readonly InstanceIdentity _self;
     private readonly ImapOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -38,7 +38,7 @@ internal sealed partial class RedisConnectionBudget : IImapConnectionBudget, IDi
     private readonly ITimer _renewal;
     private long _sequence;
 
-    public RedisConnectionBudget(IConnectionMultiplexer redis, RedisKeys keys, EventsInstance self, IOptions<ImapOptions> options, TimeProvider time,
+    public RedisConnectionBudget(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity self, IOptions<ImapOptions> options, TimeProvider time,
         ILogger<RedisConnectionBudget> logger)
     {
         _redis = redis;

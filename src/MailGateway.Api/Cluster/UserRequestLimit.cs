@@ -1,4 +1,3 @@
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Shared;
 
 namespace MailGateway.Api.Cluster;
@@ -11,7 +10,7 @@ namespace MailGateway.Api.Cluster;
 /// </summary>
 internal sealed class UserRequestLimit(IRateWindows windows, IConfiguration configuration, GatewayMetrics metrics, ILogger<UserRequestLimit> logger)
 {
-    private readonly int _permits = configuration.GetValue("RateLimiting:PermitsPerMinute", RateLimitExtensions.DefaultPermitsPerMinute);
+    private readonly int _permits = RateLimitPolicies.PermitsPerMinute(configuration);
 
     /// <summary>Takes one permit: null when allowed, else how long to wait (the refusal is counted and logged as REST's).</summary>
     public async ValueTask<TimeSpan?> TryTakeAsync(Caller caller, string path, CancellationToken cancellationToken)
@@ -20,7 +19,7 @@ internal sealed class UserRequestLimit(IRateWindows windows, IConfiguration conf
         var key = new RateWindowKey(RateLimitPolicies.PerUser, caller.OwnerId, _permits, TimeSpan.FromMinutes(1));
         if (await windows.TryTakeAsync(key, cancellationToken).ConfigureAwait(false) is not { } retryAfter) return null;
         metrics.RateLimited();
-        HostingLog.RateLimited(logger, caller.OwnerId, null, path);
+        RateLimitLog.RateLimited(logger, caller.OwnerId, null, path);
         return retryAfter;
     }
 

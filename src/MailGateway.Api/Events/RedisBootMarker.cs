@@ -18,7 +18,7 @@ internal sealed class RedisBootMarker(
     IConnectionMultiplexer redis,
     RedisKeys keys,
     IWatchDemand demand,
-    EventsInstance instance,
+    InstanceIdentity instance,
     EventsTelemetry telemetry,
     IEnumerable<IRedisDataLossListener> listeners,
     IOptions<EventsOptions> options,

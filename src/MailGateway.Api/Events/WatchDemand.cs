@@ -77,7 +77,7 @@ internal class InMemoryWatchDemand : IWatchDemand
 /// set <c>mg:demand</c> scored by its expiry (renewed by its instance, so it vanishes with a dead instance);
 /// lasting demand is a member <c>{source}|{account}</c> of the set <c>mg:demand:persistent</c>.
 /// </summary>
-internal sealed class RedisWatchDemand(IConnectionMultiplexer redis, RedisKeys keys, EventsInstance instance, IOptions<EventsOptions> options, TimeProvider time)
+internal sealed class RedisWatchDemand(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance, IOptions<EventsOptions> options, TimeProvider time)
     : InMemoryWatchDemand
 {
     private readonly RedisKey _liveKey = keys.Of("demand");

@@ -23,7 +23,7 @@ internal sealed class InMemoryWatchLeases : IWatchLeases
 }
 
 /// <summary>A <see cref="RedisLocks"/> lock on <c>mg:watch:{id}</c> held by the instance id.</summary>
-internal sealed class RedisWatchLeases(IConnectionMultiplexer redis, RedisKeys keys, EventsInstance instance, IOptions<EventsOptions> options) : IWatchLeases
+internal sealed class RedisWatchLeases(IConnectionMultiplexer redis, RedisKeys keys, InstanceIdentity instance, IOptions<EventsOptions> options) : IWatchLeases
 {
     private RedisKey Key(string accountId) => keys.Of("watch", accountId);
 

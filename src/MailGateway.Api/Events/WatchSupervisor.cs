@@ -21,7 +21,7 @@ internal sealed partial class WatchSupervisor(
     ClusterTelemetry cluster,
     IOptions<EventsOptions> options,
     IOptions<ClusterOptions> clusterOptions,
-    EventsInstance self,
+    InstanceIdentity self,
     TimeProvider time,
     ILogger<WatchSupervisor> logger) : BackgroundService
 {

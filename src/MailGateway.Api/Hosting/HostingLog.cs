@@ -12,9 +12,6 @@ internal static partial class HostingLog
     [LoggerMessage(1003, LogLevel.Warning, "API request denied ({Reason}) for caller {Caller} from {RemoteIp} on {Path}", EventName = "ApiForbidden")]
     public static partial void Forbidden(ILogger logger, string reason, string caller, string? remoteIp, string path);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Rate limit hit for {Partition} from {RemoteIp} on {Path}", EventName = "ApiRateLimited")]
-    public static partial void RateLimited(ILogger logger, string partition, string? remoteIp, string path);
-
     [LoggerMessage(1005, LogLevel.Error, "Unhandled exception on {Method} {Path}", EventName = "UnhandledException")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
 

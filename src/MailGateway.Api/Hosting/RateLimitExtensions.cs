@@ -13,11 +13,9 @@ namespace MailGateway.Api.Hosting;
 /// <c>RateLimiting:PermitsPerMinutePerToken</c> (default 0 = off; per instance). Answers 429 problem <c>rate_limited</c> with Retry-After.</summary>
 internal static class RateLimitExtensions
 {
-    public const int DefaultPermitsPerMinute = 6000;
-
     public static IHostApplicationBuilder AddGatewayRateLimiting(this IHostApplicationBuilder builder)
     {
-        var permits = builder.Configuration.GetValue("RateLimiting:PermitsPerMinute", DefaultPermitsPerMinute);
+        var permits = RateLimitPolicies.PermitsPerMinute(builder.Configuration);
         var perToken = builder.Configuration.GetValue("RateLimiting:PermitsPerMinutePerToken", 0);
         builder.Services.AddRateLimiter(o =>
         {
@@ -62,7 +60,7 @@ internal static class RateLimitExtensions
         var services = http.RequestServices;
         services.GetRequiredService<GatewayMetrics>().RateLimited();
         var partition = http.User.Identity?.IsAuthenticated == true ? Caller.From(http.User).OwnerId : "anonymous";
-        HostingLog.RateLimited(services.GetRequiredService<ILoggerFactory>().CreateLogger("MailGateway.Api.RateLimiting"),
+        RateLimitLog.RateLimited(services.GetRequiredService<ILoggerFactory>().CreateLogger("MailGateway.Api.RateLimiting"),
             partition, http.Connection.RemoteIpAddress?.ToString(), http.Request.Path);
 
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var value) ? value : TimeSpan.FromSeconds(60);

@@ -11,7 +11,7 @@ public sealed record MessageListResult(MessageListDto Page, MailboxState State, 
 /// Message operations for one caller's account, shared by REST and GraphQL: checks ids and input,
 /// leases a session from the pool, calls the IMAP layer, maps to the API contracts.
 /// </summary>
-public sealed partial class MessageService(MailAccess access)
+public sealed partial class MessageService(MailAccess access, CleanedHtmlMemo? htmlMemo = null)
 {
     public async Task<MessageListResult> ListAsync(Caller caller, string accountId, string mailboxId, MessageQuery filter,
         string? cursor, CancellationToken cancellationToken)
@@ -50,9 +50,13 @@ public sealed partial class MessageService(MailAccess access)
         var inline = dto.Attachments.Where(a => a.ContentId is not null)
             .GroupBy(a => a.ContentId!.Trim('<', '>'), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
-        var cleaned = HtmlCleaner.Clean(dto.Html, new HtmlCleaning(allowRemoteContent, cid => inline.TryGetValue(cid, out var attachmentId)
+        CleanHtml Clean() => HtmlCleaner.Clean(dto.Html, new HtmlCleaning(allowRemoteContent, cid => inline.TryGetValue(cid, out var attachmentId)
             ? $"/api/v1/accounts/{Uri.EscapeDataString(accountId)}/messages/{Uri.EscapeDataString(messageId)}/attachments/{attachmentId}"
             : null));
+        // One message's HTML is cleaned once per remote-content choice, then reused while it stays the same (CleanedHtmlMemo).
+        var cleaned = htmlMemo is null ? Clean()
+            : htmlMemo.GetOrClean(accountId, messageId, allowRemoteContent, dto.Html,
+                string.Join('\n', inline.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")), Clean);
         return dto with { Html = cleaned.Html, RemoteContentBlocked = cleaned.RemoteContentBlocked };
     }
 

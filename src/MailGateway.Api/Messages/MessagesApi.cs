@@ -16,6 +16,7 @@ internal static partial class MessagesApi
             .ValidateOnStart();
         builder.Services.TryAddScoped<MailAccess>();
         builder.Services.AddScoped<MessageService>();
+        builder.Services.AddSingleton<CleanedHtmlMemo>();
         return builder;
     }
 

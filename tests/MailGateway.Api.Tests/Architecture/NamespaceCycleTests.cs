@@ -7,13 +7,21 @@ namespace MailGateway.Api.Tests.Architecture;
 /// feature may reach, through any chain of others, back to itself.</summary>
 public class NamespaceCycleTests
 {
-    private static readonly NamespaceGraph Graph = NamespaceGraph.Of(typeof(Program).Assembly);
+    private static readonly NamespaceGraph Graph =
+        NamespaceGraph.Of(typeof(Program).Assembly).WithUsings(RepoPaths.ApiProject);
 
     [Fact]
     public void The_scan_sees_the_features_and_their_uses()
     {
         Assert.True(Graph.Edges.Count >= 10, $"only {Graph.Edges.Count} features use another: the scan is broken");
         Assert.Contains("Shared", Graph.Edges["Messages"].Keys);
+    }
+
+    [Fact]
+    public void The_scan_sees_the_using_directives_of_the_sources()
+    {
+        var graph = new NamespaceGraph().WithUsings(RepoPaths.ApiProject);
+        Assert.Contains("Storage", graph.Edges["Shared"].Keys);
     }
 
     [Fact]

@@ -1,11 +1,12 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace MailGateway.Api.Tests.Architecture;
 
 /// <summary>The Api project's feature graph: one node per first namespace segment after <c>MailGateway.Api</c>
 /// (Accounts, Events, Shared, ...), an edge where a type of one feature uses a type of another, with one example
 /// pair of types per edge so a failure names the code to change.</summary>
-internal sealed class NamespaceGraph
+internal sealed partial class NamespaceGraph
 {
     private const string Root = "MailGateway.Api";
 
@@ -19,14 +20,44 @@ internal sealed class NamespaceGraph
             if (Feature(type) is not { } from) continue;
             foreach (var used in TypeReferences.Of(type))
             {
-                if (Feature(used) is not { } to || to == from) continue;
-                var targets = graph.Edges.TryGetValue(from, out var t) ? t : graph.Edges[from] = [];
-                var examples = targets.TryGetValue(to, out var e) ? e : targets[to] = new(StringComparer.Ordinal);
-                examples.Add($"{Name(type)} uses {Name(used)}");
+                if (Feature(used) is { } to && to != from) graph.Add(from, to, $"{Name(type)} uses {Name(used)}");
             }
         }
         return graph;
     }
+
+    /// <summary>Adds the <c>using MailGateway.Api.X;</c> directives of the project's source files. They show the uses
+    /// the IL does not (a constant is copied into its user), and the build refuses an unused using (IDE0005).</summary>
+    public NamespaceGraph WithUsings(string projectDirectory)
+    {
+        var separator = Path.DirectorySeparatorChar;
+        foreach (var file in Directory.EnumerateFiles(projectDirectory, "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{separator}obj{separator}", StringComparison.Ordinal)) continue;
+            var text = File.ReadAllText(file);
+            if (NamespaceDeclaration().Match(text) is not { Success: true } declared) continue;
+            foreach (Match directive in UsingDirective().Matches(text))
+            {
+                var to = directive.Groups[1].Value;
+                if (to != declared.Groups[1].Value)
+                    Add(declared.Groups[1].Value, to, $"{Path.GetRelativePath(projectDirectory, file)}: {directive.Value.Trim()}");
+            }
+        }
+        return this;
+    }
+
+    public void Add(string from, string to, string example)
+    {
+        var targets = Edges.TryGetValue(from, out var t) ? t : Edges[from] = [];
+        var examples = targets.TryGetValue(to, out var e) ? e : targets[to] = new(StringComparer.Ordinal);
+        examples.Add(example);
+    }
+
+    [GeneratedRegex(@"^namespace MailGateway\.Api\.(\w+)", RegexOptions.Multiline)]
+    private static partial Regex NamespaceDeclaration();
+
+    [GeneratedRegex(@"^using MailGateway\.Api\.(\w+)[\w.]*;", RegexOptions.Multiline)]
+    private static partial Regex UsingDirective();
 
     /// <summary>The feature of a type; null for types outside the Api project's feature folders (Program, the
     /// composition root, sits in the root namespace and may use everything).</summary>

@@ -6,7 +6,7 @@ namespace MailGateway.Api.Tests.Architecture;
 /// <summary>The types one type uses: its base type and interfaces, the types of its fields, properties, events and
 /// method signatures, its attributes, and every type, method or field token in its method bodies' IL (so a static
 /// call or a <c>new</c> inside a method counts as much as a field does). Not seen: constants, which the compiler copies
-/// into their users (a feature that only reads another's <c>const</c> leaves no reference to it).</summary>
+/// into their users; <see cref="NamespaceGraph.WithUsings"/> covers those from the sources.</summary>
 internal static class TypeReferences
 {
     private const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace MailGateway.Api.Hosting;
+namespace MailGateway.Api.Shared;
 
 /// <summary>Host-level counters on the <c>MailGateway.Api</c> meter (exported on /metrics).</summary>
 internal sealed class GatewayMetrics
