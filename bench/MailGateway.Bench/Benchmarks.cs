@@ -132,7 +132,7 @@ internal static class Benchmarks
     }
 
     /// <summary>Mean duration per IMAP command the gateway sent, from its own /metrics.</summary>
-    private static async Task<string> CommandTimesAsync(GatewayClient client, CancellationToken cancellationToken)
+    internal static async Task<string> CommandTimesAsync(GatewayClient client, CancellationToken cancellationToken)
     {
         var metrics = await client.Http.GetStringAsync("metrics", cancellationToken);
         double Read(string series, string command) => metrics.Split('\n')

@@ -127,9 +127,17 @@ public sealed class SmtpOAuthBlockTests(MailEnvFixture fixture) : IAsyncLifetime
         Assert.Single(_endpoint.Requests);
 
         await Task.Delay(TimeSpan.FromSeconds(4.5), Ct); // the access token has expired
+        var rotated = NewRefreshToken("user163");
+        _endpoint.RotateTo = rotated;
         await SendAndFindAsync(me, "user164");
         Assert.Equal(2, _endpoint.Requests.Count);
         Assert.All(_endpoint.Requests, r => Assert.Equal(refreshToken, r.Form["refresh_token"]));
+
+        // The rotated refresh token is saved into the smtp block, encrypted; the IMAP password stays as it was.
+        var stored = await _app.Services.GetRequiredService<IAccountStore>().GetAsync(me.AccountId, Ct);
+        var protector = _app.Services.GetRequiredService<CredentialProtector>();
+        Assert.Equal(rotated, protector.Unprotect(stored!.Smtp!.ProtectedSecret!).RefreshToken);
+        Assert.Equal(MailEnvironment.PasswordOf("user163"), protector.Unprotect(stored.ProtectedSecret!).Password);
         Assert.Contains(_env.ReadPostfixLogLines(), l => l.Contains("sasl_method=XOAUTH2", StringComparison.Ordinal)
             && l.Contains("sasl_username=user163", StringComparison.Ordinal));
 
