@@ -63,6 +63,7 @@ internal static class ServerComparison
             if (row.PerSecond) (d, c) = (BigMegabytes * 1000 / d, BigMegabytes * 1000 / c);
             report.AppendLine(CultureInfo.InvariantCulture, $"| {row.Name} | {d:F1} | {c:F1} | {c / d:F2} |");
         }
+        report.AppendLine(CultureInfo.InvariantCulture, $"gateway mean IMAP command times so far: Dovecot {await Benchmarks.CommandTimesAsync(dovecot.Client, cancellationToken)}; Cyrus {await Benchmarks.CommandTimesAsync(cyrus.Client, cancellationToken)}");
         var (rd, nd) = await RssPerConnectionAsync(dovecot, cancellationToken);
         var (rc, nc) = await RssPerConnectionAsync(cyrus, cancellationToken);
         report.AppendLine(CultureInfo.InvariantCulture, $"| gateway RSS per pooled IMAP connection ({nd:F0} / {nc:F0} opened) (KiB) | {rd:F0} | {rc:F0} | {rc / rd:F2} |");

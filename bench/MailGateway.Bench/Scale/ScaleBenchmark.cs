@@ -34,6 +34,7 @@ internal static class ScaleBenchmark
             ["Imap:AllowPrivateNetworks"] = "true", ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
             ["Redis:Configuration"] = env.RedisConfiguration!, ["RateLimiting:PermitsPerMinute"] = "0",
             ["Webhooks:AllowPrivateNetworks"] = "true", ["Imap:MaxConnections"] = $"{Math.Max(1000, accounts * 2)}",
+            ["Accounts:MaxAccountsPerUser"] = $"{Math.Max(100, accounts)}", // one owner holds every account of the run
         };
         var gateways = new List<GatewayProcess?>();
         for (var i = 0; i < instances; i++)

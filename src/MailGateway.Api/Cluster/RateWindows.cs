@@ -10,7 +10,7 @@ namespace MailGateway.Api.Cluster;
 internal readonly record struct RateWindowKey(string Policy, string Partition, int Permits, TimeSpan Window);
 
 /// <summary>Per-user request windows. With Redis they are counted for the whole cluster, so a user gets the same
-/// budget however many instances serve them (DESIGN §11); without Redis, per instance.</summary>
+/// budget however many instances serve them (docs/architecture.md, "Which instance does what"); without Redis, per instance.</summary>
 internal interface IRateWindows
 {
     /// <summary>Takes one permit: null when granted, else how long until the window has room again.</summary>

@@ -8,7 +8,7 @@ namespace MailGateway.Api.Tests.Architecture;
 public class NamespaceCycleTests
 {
     private static readonly NamespaceGraph Graph =
-        NamespaceGraph.Of(typeof(Program).Assembly).WithUsings(Path.Combine(RepoRoot(), "src", "MailGateway.Api"));
+        NamespaceGraph.Of(typeof(Program).Assembly).WithUsings(RepoPaths.ApiProject);
 
     [Fact]
     public void The_scan_sees_the_features_and_their_uses()
@@ -20,7 +20,7 @@ public class NamespaceCycleTests
     [Fact]
     public void The_scan_sees_the_using_directives_of_the_sources()
     {
-        var graph = new NamespaceGraph().WithUsings(Path.Combine(RepoRoot(), "src", "MailGateway.Api"));
+        var graph = new NamespaceGraph().WithUsings(RepoPaths.ApiProject);
         Assert.Contains("Storage", graph.Edges["Shared"].Keys);
     }
 
@@ -68,12 +68,5 @@ public class NamespaceCycleTests
     private static class UsesInBodyOnly
     {
         public static string Run() => Uri.EscapeDataString("a b");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MailGateway.sln"))) return dir.FullName;
-        throw new InvalidOperationException("MailGateway.sln not found above the test binaries.");
     }
 }

@@ -30,24 +30,14 @@ public sealed class ConnectionBudgetTests(RedisClusterFixture cluster) : IClassF
         var items = mailboxes.ValueKind == JsonValueKind.Array ? mailboxes : mailboxes.GetProperty("items");
         var inbox = items.EnumerateArray().Single(m => m.GetProperty("path").GetString() == "INBOX").GetProperty("id").GetString();
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var max = 0;
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                max = Math.Max(max, await cluster.Env.CountConnectionsAsync(User, CancellationToken.None));
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+        await using var sampler = ConnectionSampler.Start(cluster.Env, User);
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 48).Select(async i =>
         {
             using var response = await clients[i % 3].GetAsync($"/api/v1/accounts/{accountId}/mailboxes/{inbox}/messages?limit=20", ct);
             return response.StatusCode;
         }));
-        await stop.CancelAsync();
-        await sampler;
+        var max = await sampler.StopAsync();
         foreach (var client in clients) client.Dispose();
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
@@ -79,23 +69,13 @@ public sealed class ConnectionBudgetTests(RedisClusterFixture cluster) : IClassF
             Assert.True(DateTime.UtcNow < deadline, "the extra IDLE connection never opened");
 
         var clients = Enumerable.Range(0, 3).Select(i => gateways.Client(i, "budget-idle-owner")).ToList();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var max = 0;
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                max = Math.Max(max, await cluster.Env.CountConnectionsAsync(user, CancellationToken.None));
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+        await using var sampler = ConnectionSampler.Start(cluster.Env, user);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
         {
             using var response = await clients[i % 3].GetAsync($"/api/v1/accounts/{accountId}/mailboxes", ct);
             return response.StatusCode;
         }));
-        await stop.CancelAsync();
-        await sampler;
+        var max = await sampler.StopAsync();
         foreach (var client in clients) client.Dispose();
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));

@@ -32,23 +32,13 @@ public sealed class LocalConnectionBudgetTests(MailEnvFixture fixture)
         for (var deadline = DateTime.UtcNow.AddSeconds(60); await fixture.Env.CountConnectionsAsync(User, ct) < 2; await Task.Delay(200, ct))
             Assert.True(DateTime.UtcNow < deadline, "the extra IDLE connection never opened");
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var max = 0;
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                max = Math.Max(max, await fixture.Env.CountConnectionsAsync(User, CancellationToken.None));
-                await Task.Delay(50, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+        await using var sampler = ConnectionSampler.Start(fixture.Env, User);
         var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
         {
             using var response = await http.GetAsync($"/api/v1/accounts/{accountId}/mailboxes", ct);
             return response.StatusCode;
         }));
-        await stop.CancelAsync();
-        await sampler;
+        var max = await sampler.StopAsync();
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         TestContext.Current.SendDiagnosticMessage($"most connections of {User} with an extra IDLE folder, no Redis: {max}");
