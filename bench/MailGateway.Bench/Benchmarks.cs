@@ -35,15 +35,18 @@ internal static class Benchmarks
 
         using var client = new GatewayClient(gateway.BaseAddress, DevTokens.Create(signingKey, "bench-user"));
         var accountId = await client.RegisterAccountAsync(env, User, cancellationToken);
+        var htmlUid = await HtmlMessage.AppendAsync(env, User, cancellationToken);
         await using var direct = await DirectImap.OpenAsync(env, User, 16, cancellationToken);
         var marker = await direct.FindMarkerAsync("body-50k", cancellationToken);
         var pageUrl = $"api/v1/accounts/{accountId}/mailboxes/{ResourceIds.Mailbox("INBOX")}/messages?limit=50";
         var messageUrl = $"api/v1/accounts/{accountId}/messages/{ResourceIds.Message(new MessageRef("INBOX", direct.UidValidity, marker.Id))}";
+        var htmlUrl = $"api/v1/accounts/{accountId}/messages/{ResourceIds.Message(new MessageRef("INBOX", direct.UidValidity, htmlUid))}";
 
         Log($"warming the gateway process up ({options.ProcessWarmup.TotalSeconds:F0} s) ...");
         var graphQL = CacheBenchmark.InboxBody(accountId);
         await LoadRunner.WarmProcessAsync(options.ProcessWarmup,
-            [(_, ct) => client.GetAsync(pageUrl, ct), (_, ct) => client.GetAsync(messageUrl, ct), (_, ct) => client.PostJsonAsync("graphql", graphQL, ct)], cancellationToken);
+            [(_, ct) => client.GetAsync(pageUrl, ct), (_, ct) => client.GetAsync(messageUrl, ct), (_, ct) => client.PostJsonAsync("graphql", graphQL, ct),
+             (_, ct) => client.GetAsync(htmlUrl, ct)], cancellationToken);
 
         var loginsBefore = env.CountLogins(User);
         var rows = new List<(RunStats Direct, RunStats Gateway)>();
@@ -54,6 +57,8 @@ internal static class Benchmarks
             rows.Add(await PairAsync($"one 50 KB message", concurrency, options,
                 (w, ct) => direct.MessageAsync(w, marker, ct), (_, ct) => client.GetAsync(messageUrl, ct), cancellationToken));
         }
+        rows.Add(await PairAsync("one 50 KB HTML message", 1, options,
+            (w, ct) => direct.MessageAsync(w, new MailKit.UniqueId(htmlUid), ct), (_, ct) => client.GetAsync(htmlUrl, ct), cancellationToken));
         var overhead = await LoadRunner.RunAsync("account, no IMAP", 1, options.Warmup, options.Duration,
             (_, ct) => client.GetAsync($"api/v1/accounts/{accountId}", ct), cancellationToken);
         var gatewayRequests = rows.Sum(r => r.Gateway.Requests);
