@@ -22,7 +22,7 @@ public sealed record ImapSettingsRequest(string? Host, int? Port, string? Securi
 /// <param name="Mechanism"><c>xoauth2</c> (default) or <c>oauthbearer</c>.</param>
 /// <param name="AccessToken">An access token the IMAP server accepts, used until it expires.</param>
 /// <param name="Client">Name of an OAuth client under <c>ImapOAuth:Clients</c>; requires <paramref name="RefreshToken"/>.</param>
-/// <param name="OnBehalfOf">True: tokens for <c>https://outlook.office.com/IMAP.AccessAsUser.All</c> on behalf of the caller.</param>
+/// <param name="OnBehalfOf">True: tokens on behalf of the caller for <c>https://outlook.office.com/IMAP.AccessAsUser.All</c> (imap) or <c>.../SMTP.Send</c> (smtp).</param>
 public sealed record OAuthSettingsRequest(string? Mechanism, string? AccessToken, string? RefreshToken = null, DateTimeOffset? ExpiresAt = null,
     string? Client = null, bool? OnBehalfOf = null)
 {

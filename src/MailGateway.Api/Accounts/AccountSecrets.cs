@@ -12,8 +12,9 @@ internal static class AccountSecrets
     /// token, or on behalf of the caller). Refusals answer with <paramref name="authFailedCode"/> (422) or
     /// <paramref name="unavailableCode"/> (502).</summary>
     /// <param name="field">Where the block was given (<c>imap.oauth</c>, <c>oauth</c> or <c>smtp.oauth</c>), for the messages.</param>
+    /// <param name="slot">The slot the secret will be kept in (IMAP or the smtp block's own).</param>
     public static async Task<StoredSecret> FromAsync(IImapOAuthGrants grants, string? password, OAuthSettingsRequest? oauth, ClaimsPrincipal user,
-        string field, string authFailedCode, string unavailableCode, CancellationToken cancellationToken)
+        GrantSlot slot, string field, string authFailedCode, string unavailableCode, CancellationToken cancellationToken)
     {
         if (!IImapOAuthGrants.Handles(oauth))
         {
@@ -23,7 +24,7 @@ internal static class AccountSecrets
         }
         try
         {
-            return await grants.CreateSecretAsync(oauth!, user, cancellationToken).ConfigureAwait(false);
+            return await grants.CreateSecretAsync(oauth!, user, slot, cancellationToken).ConfigureAwait(false);
         }
         catch (ImapOAuthRequestException e)
         {

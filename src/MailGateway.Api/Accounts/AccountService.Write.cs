@@ -112,5 +112,5 @@ internal sealed partial class AccountService
     }
 
     private Task<StoredSecret> SecretFromAsync(string? password, OAuthSettingsRequest? oauth, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        AccountSecrets.FromAsync(oauthGrants, password, oauth, user, "imap.oauth", ErrorCodes.ImapAuthFailed, ErrorCodes.ImapUnavailable, cancellationToken);
+        AccountSecrets.FromAsync(oauthGrants, password, oauth, user, GrantSlot.Imap, "imap.oauth", ErrorCodes.ImapAuthFailed, ErrorCodes.ImapUnavailable, cancellationToken);
 }

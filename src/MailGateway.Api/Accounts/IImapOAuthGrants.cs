@@ -20,10 +20,11 @@ internal interface IImapOAuthGrants
     /// on-behalf-of session with the caller's token). The answer carries the first access token, so verifying the
     /// account with the IMAP server needs no second round trip.
     /// </summary>
+    /// <param name="slot">Where the grant will be kept: it chooses the on-behalf-of scope (IMAP or SMTP submission).</param>
     /// <exception cref="ImapOAuthRequestException">The block is not usable (400).</exception>
     /// <exception cref="ImapAuthenticationException">The identity provider rejected the grant (422).</exception>
     /// <exception cref="ImapUnavailableException">The identity provider could not be reached (502).</exception>
-    Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default);
+    Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, GrantSlot slot, CancellationToken cancellationToken = default);
 
     /// <summary>Drops the account's cached access token (the account was removed): no live bearer token outlives it.</summary>
     Task ForgetAsync(string accountId, CancellationToken cancellationToken = default);

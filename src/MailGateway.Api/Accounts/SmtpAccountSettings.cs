@@ -68,14 +68,12 @@ internal static class SmtpAccountSettings
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             if (smtp.Password is not null)
                 errors["smtp"] = ["Give either password or oauth, not both."];
-            if (oauth.OnBehalfOf == true)
-                errors["smtp.oauth.onBehalfOf"] = ["Not available for SMTP: leave smtp.oauth out to send with the IMAP grant."];
             AccountValidation.ValidateOAuth(errors, "smtp.oauth", oauth, out mechanism);
             if (errors.Count > 0)
                 throw MailApiException.ValidationFailed(errors);
         }
         StoredSecret? own = smtp.OAuth is not null
-            ? await AccountSecrets.FromAsync(services.GetRequiredService<IImapOAuthGrants>(), null, smtp.OAuth, user, "smtp.oauth", AuthFailed, Unavailable, cancellationToken)
+            ? await AccountSecrets.FromAsync(services.GetRequiredService<IImapOAuthGrants>(), null, smtp.OAuth, user, GrantSlot.Smtp, "smtp.oauth", AuthFailed, Unavailable, cancellationToken)
                 .ConfigureAwait(false)
             : smtp.Password is not null ? new StoredSecret(Password: smtp.Password) : null;
         var settings = new AccountSmtp(smtp.Host.Trim(), smtp.Port.Value, security == "tls" ? SmtpSecurity.Tls : SmtpSecurity.StartTls,

@@ -11,6 +11,9 @@ public sealed class ImapOAuthOptions
     /// <summary>The delegated Exchange Online permission for IMAP (SASL XOAUTH2).</summary>
     public const string ExchangeOnlineImapScope = "https://outlook.office.com/IMAP.AccessAsUser.All";
 
+    /// <summary>The delegated Exchange Online permission for SMTP AUTH submission (SASL XOAUTH2).</summary>
+    public const string ExchangeOnlineSmtpScope = "https://outlook.office.com/SMTP.Send";
+
     /// <summary>Configured OAuth2 clients by name; an account names the one its refresh token belongs to.</summary>
     public Dictionary<string, ImapOAuthClientOptions> Clients { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -25,6 +28,9 @@ public sealed class ImapOAuthOptions
 
     /// <summary>Scope requested on behalf of the caller (Entra ID). Other clouds use their own Exchange host.</summary>
     public string OnBehalfOfScope { get; set; } = ExchangeOnlineImapScope;
+
+    /// <summary>Scope requested on behalf of the caller for an <c>smtp.oauth</c> block with <c>onBehalfOf: true</c>.</summary>
+    public string SmtpOnBehalfOfScope { get; set; } = ExchangeOnlineSmtpScope;
 }
 
 /// <summary>One OAuth2 client (<c>ImapOAuth:Clients:{name}</c>).</summary>

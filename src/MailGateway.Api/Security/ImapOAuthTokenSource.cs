@@ -11,14 +11,15 @@ internal sealed class ImapOAuthTokenSource(
     RefreshTokenGrants refreshTokens, OnBehalfOfGrants onBehalfOf, TokenEndpointClient endpoint, IOAuthTokenCache cache,
     IServiceProvider services, TimeProvider time) : IImapOAuthGrants, IImapOAuthTokenSource
 {
-    public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, CancellationToken cancellationToken = default)
+    public async Task<StoredSecret> CreateSecretAsync(OAuthSettingsRequest oauth, ClaimsPrincipal caller, GrantSlot slot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(oauth);
+        ArgumentNullException.ThrowIfNull(slot);
         if (oauth.OnBehalfOf == true)
         {
             if (oauth.Client is not null || oauth.RefreshToken is not null || oauth.AccessToken is not null)
                 throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth.onBehalfOf excludes client, refreshToken and accessToken.");
-            return await onBehalfOf.CreateAsync(caller, cancellationToken).ConfigureAwait(false);
+            return await onBehalfOf.CreateAsync(caller, slot, cancellationToken).ConfigureAwait(false);
         }
         if (oauth.AccessToken is not null)
             throw new ImapOAuthRequestException("oauth_grant_invalid", "imap.oauth.client takes a refreshToken, not an accessToken: the gateway obtains access tokens itself.");
@@ -44,7 +45,7 @@ internal sealed class ImapOAuthTokenSource(
         try
         {
             if (secret.SessionKey is not null)
-                return (await onBehalfOf.GetAsync(stored, secret, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
+                return (await onBehalfOf.GetAsync(stored, secret, slot, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
             return (await refreshTokens.GetAsync(stored, secret, slot, forceRefresh, cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (ImapAuthenticationException ex)

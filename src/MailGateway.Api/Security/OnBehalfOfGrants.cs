@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Account = MailGateway.Api.Shared.Account;
 using StoredSecret = MailGateway.Api.Accounts.StoredSecret;
+using GrantSlot = MailGateway.Api.Accounts.GrantSlot;
 using ImapOAuthRequestException = MailGateway.Api.Accounts.ImapOAuthRequestException;
 using MailGateway.Imap;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -15,10 +16,11 @@ namespace MailGateway.Api.Security;
 /// Source (a): Exchange Online on behalf of the Entra ID user who registered the account, through
 /// Microsoft.Identity.Web's long-running OBO session: the registration request starts it with the caller's
 /// token; later logins (also from background watchers) use only the session key, and MSAL refreshes from its cache.
+/// The grant slot chooses the scope: IMAP (<c>imap.oauth</c>) or SMTP submission (<c>smtp.oauth</c>), each its own session.
 /// </summary>
 internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMonitor<ImapOAuthOptions> options, ILogger<OnBehalfOfGrants> logger)
 {
-    public async Task<StoredSecret> CreateAsync(ClaimsPrincipal caller, CancellationToken cancellationToken)
+    public async Task<StoredSecret> CreateAsync(ClaimsPrincipal caller, GrantSlot slot, CancellationToken cancellationToken)
     {
         if (Caller.From(caller).IsApp || (caller.FindFirst("oid") is null && caller.FindFirst(ClaimConstants.ObjectId) is null))
             throw new ImapOAuthRequestException("oauth_on_behalf_of_unavailable",
@@ -35,7 +37,7 @@ internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMoni
             LongRunningWebApiSessionKey = TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto,
             CancellationToken = cancellationToken,
         };
-        var accessToken = await AcquireAsync(acquisition, caller, tokenOptions, accountId: "(new)").ConfigureAwait(false);
+        var accessToken = await AcquireAsync(acquisition, caller, tokenOptions, slot, accountId: "(new)").ConfigureAwait(false);
         var sessionKey = tokenOptions.LongRunningWebApiSessionKey;
         if (string.IsNullOrEmpty(sessionKey) || sessionKey == TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto)
             throw new ImapAuthenticationException("Entra ID issued a token but no long-running session; the account could not be linked.");
@@ -43,7 +45,7 @@ internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMoni
         return new StoredSecret(AccessToken: accessToken, SessionKey: sessionKey);
     }
 
-    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, bool forceRefresh, CancellationToken cancellationToken)
+    public async ValueTask<ImapSecret> GetAsync(Account account, StoredSecret grant, GrantSlot slot, bool forceRefresh, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(grant.SessionKey))
             throw new ImapAuthenticationException("The account's on-behalf-of session is missing; register it again.");
@@ -64,24 +66,26 @@ internal sealed class OnBehalfOfGrants(IServiceScopeFactory scopes, IOptionsMoni
                     ForceRefresh = forceRefresh,
                     CancellationToken = cancellationToken,
                 };
-                return await AcquireAsync(acquisition, user: null, tokenOptions, account.Id).ConfigureAwait(false);
+                return await AcquireAsync(acquisition, user: null, tokenOptions, slot, account.Id).ConfigureAwait(false);
             }, cancellationToken);
         }
         return new ImapSecret(await task.ConfigureAwait(false));
     }
 
-    private async Task<string> AcquireAsync(ITokenAcquisition acquisition, ClaimsPrincipal? user, TokenAcquisitionOptions tokenOptions, string accountId)
+    private async Task<string> AcquireAsync(ITokenAcquisition acquisition, ClaimsPrincipal? user, TokenAcquisitionOptions tokenOptions, GrantSlot slot,
+        string accountId)
     {
+        var scope = slot == GrantSlot.Smtp ? options.CurrentValue.SmtpOnBehalfOfScope : options.CurrentValue.OnBehalfOfScope;
         try
         {
-            return await acquisition.GetAccessTokenForUserAsync([options.CurrentValue.OnBehalfOfScope],
+            return await acquisition.GetAccessTokenForUserAsync([scope],
                 JwtBearerDefaults.AuthenticationScheme, tenantId: null, userFlow: null, user, tokenOptions).ConfigureAwait(false);
         }
         catch (MicrosoftIdentityWebChallengeUserException ex)
         {
             SecurityLog.OnBehalfOfFailed(logger, accountId, ex.MsalUiRequiredException.ErrorCode);
             throw new ImapAuthenticationException(
-                $"Entra ID needs the user to sign in again or consent to {options.CurrentValue.OnBehalfOfScope} ({ex.MsalUiRequiredException.ErrorCode}).");
+                $"Entra ID needs the user to sign in again or consent to {scope} ({ex.MsalUiRequiredException.ErrorCode}).");
         }
         catch (MsalServiceException ex) when (ex.StatusCode >= 500 || ex.StatusCode == 429)
         {

@@ -56,7 +56,7 @@ internal sealed class OAuthTestHost : IAsyncDisposable
     /// <summary>What the accounts API does on POST: obtain the grant, then store the account with it (encrypted).</summary>
     public async Task<Account> RegisterAsync(OAuthSettingsRequest oauth, System.Security.Claims.ClaimsPrincipal caller, string id = "acc1")
     {
-        var secret = await Grants.CreateSecretAsync(oauth, caller, TestContext.Current.CancellationToken);
+        var secret = await Grants.CreateSecretAsync(oauth, caller, GrantSlot.Imap, TestContext.Current.CancellationToken);
         var account = NewAccount(Protector.Protect(secret), id) with { CreatedAt = Time.Now, UpdatedAt = Time.Now };
         await Accounts.SaveAsync(account, TestContext.Current.CancellationToken);
         return account;
