@@ -90,9 +90,12 @@ public sealed partial class MailEnvironment
     {
         var dir = CyrusDirectory!;
         File.Delete(Path.Combine(dir, "run", "master.pid"));
-        // Root: master itself drops to cyrus_user, so it is started without setpriv.
-        _cyrus = ServerProcess.Start(CyrusPackage.MasterPath,
-            ["-C", Path.Combine(dir, "imapd.conf"), "-M", Path.Combine(dir, "cyrus.conf"), "-p", Path.Combine(dir, "run", "master.pid")],
+        // Root: master itself drops to cyrus_user, so it is started without setpriv. In a session (and process group) of
+        // its own: a master shutting down signals its whole process group, which was the test run's, so stopping one
+        // test's private Cyrus also stopped the shared one (seen in syslog: "graceful shutdown initiated by unexpected
+        // process <the other master>"). setsid execs in place (the wrapper is no group leader), so the pid stays master's.
+        _cyrus = ServerProcess.Start(ServerProcess.FindExecutable("setsid", "util-linux"),
+            [CyrusPackage.MasterPath, "-C", Path.Combine(dir, "imapd.conf"), "-M", Path.Combine(dir, "cyrus.conf"), "-p", Path.Combine(dir, "run", "master.pid")],
             ServerProcess.IsRoot ? null : _account, Path.Combine(dir, "log", "master.log"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_options.StartTimeout);

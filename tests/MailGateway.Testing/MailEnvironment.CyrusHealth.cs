@@ -4,12 +4,12 @@ using System.Net.Sockets;
 namespace MailGateway.Testing;
 
 /// <summary>
-/// Keeps a long-lived (shared) Cyrus listening. Cyrus' master closes a service's listener for good ("too many failures for
-/// service …, disabling until next SIGHUP") when five of its children die abnormally in the READY state within ten
-/// seconds, which a busy test run can provoke: a child that accepted a connection which then vanished before master
-/// read the child's "busy" note counts as such a failure. Every later test would see "connection refused". This check
-/// finds a closed listener or a dead master, says so on stderr and in <c>TMP/mailenv-recoveries.log</c>, and brings
-/// the listener back (SIGHUP, as master asks; a relaunch if master itself is gone).
+/// Keeps a long-lived (shared) Cyrus listening, a safety net: every later test would see "connection refused". The
+/// cause once seen (another Cyrus master's shutdown signalling the shared one through a common process group) is fixed
+/// where master starts; what remains possible is Cyrus' master closing a service's listener ("too many failures for
+/// service …, disabling until next SIGHUP") after five of its children died abnormally in the READY state within ten
+/// seconds. This check finds a closed listener or a dead master, says so on stderr and in
+/// <c>TMP/mailenv-recoveries.log</c>, and brings the listener back (SIGHUP, as master asks; a relaunch if master is gone).
 /// </summary>
 public sealed partial class MailEnvironment
 {

@@ -6,7 +6,7 @@ using MailGateway.Testing;
 namespace MailGateway.IntegrationTests.Cyrus;
 
 /// <summary>The shared Cyrus's health check (<see cref="MailEnvironment.EnsureCyrusListeningAsync"/>), on a Cyrus of its own:
-/// a healthy one is left alone, a dead master is relaunched on the same ports with the same mail.</summary>
+/// a healthy one is left alone (also when another Cyrus stops), a dead master is relaunched on the same ports with the same mail.</summary>
 [Collection(nameof(CyrusFaultTests))]
 public sealed class CyrusHealthTests(MailEnvFixture fixture)
 {
@@ -23,6 +23,15 @@ public sealed class CyrusHealthTests(MailEnvFixture fixture)
         }, Ct);
         var uid = await env.AppendAsync("user138", "INBOX", TestMail.Create("Kept"), Ct);
 
+        // Another Cyrus stopping leaves this one alone (each master has a process group of its own: a master shutting
+        // down signals its group, which once was the whole test run's).
+        await (await MailEnvironment.StartAsync(new MailEnvironmentOptions
+        {
+            Server = MailServerKind.Cyrus,
+            StartRedis = false,
+            CertificatesFrom = Path.GetDirectoryName(fixture.Env.CaCertificatePath),
+        }, Ct)).DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // the other master's shutdown signals are sent by now
         await env.EnsureCyrusListeningAsync(Ct);
         Assert.Equal(0, env.CyrusRecoveries);
 
