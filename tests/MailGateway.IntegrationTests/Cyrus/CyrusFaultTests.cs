@@ -80,7 +80,8 @@ public sealed class CyrusFaultTests(MailEnvFixture fixture)
     }
 }
 
-/// <summary>Runs <see cref="CyrusFaultTests"/> alone, after the parallel tests: while it killed and restarted its own Cyrus
-/// concurrently with the shared one, the shared Cyrus's tests saw refused connections (cause not found yet).</summary>
+/// <summary>Runs <see cref="CyrusFaultTests"/> (and <see cref="CyrusHealthTests"/>) alone, after the parallel tests: they kill,
+/// restart and stop Cyrus processes. (The shared Cyrus once saw refused connections meanwhile: a stopping master signalled
+/// the process group all servers shared; each master now has its own, see MailEnvironment.Cyrus.)</summary>
 [CollectionDefinition(nameof(CyrusFaultTests), DisableParallelization = true)]
 public sealed class CyrusFaultTestsCollection;
