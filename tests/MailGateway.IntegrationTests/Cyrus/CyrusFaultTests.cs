@@ -5,7 +5,6 @@ using System.Text.Json;
 using MailGateway.Api.Shared;
 using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.Infrastructure;
-using MailGateway.Testing;
 
 namespace MailGateway.IntegrationTests.Cyrus;
 
@@ -22,12 +21,7 @@ public sealed class CyrusFaultTests(MailEnvFixture fixture)
     [Fact]
     public async Task Kicked_and_killed_cyrus_sessions_recover_without_a_500_and_announce_new_mail_once()
     {
-        await using var env = await MailEnvironment.StartAsync(new MailEnvironmentOptions
-        {
-            Server = MailServerKind.Cyrus,
-            StartRedis = false,
-            CertificatesFrom = Path.GetDirectoryName(fixture.Env.CaCertificatePath),
-        }, Ct);
+        await using var env = await fixture.StartPrivateCyrusAsync(Ct);
         await using var app = fixture.CreateApp(o =>
         {
             o.UseRedis = false;

@@ -15,22 +15,12 @@ public sealed class CyrusHealthTests(MailEnvFixture fixture)
     [Fact]
     public async Task A_killed_cyrus_master_is_relaunched_with_its_mail_and_a_healthy_one_is_left_alone()
     {
-        await using var env = await MailEnvironment.StartAsync(new MailEnvironmentOptions
-        {
-            Server = MailServerKind.Cyrus,
-            StartRedis = false,
-            CertificatesFrom = Path.GetDirectoryName(fixture.Env.CaCertificatePath),
-        }, Ct);
+        await using var env = await fixture.StartPrivateCyrusAsync(Ct);
         var uid = await env.AppendAsync("user138", "INBOX", TestMail.Create("Kept"), Ct);
 
         // Another Cyrus stopping leaves this one alone (each master has a process group of its own: a master shutting
         // down signals its group, which once was the whole test run's).
-        await (await MailEnvironment.StartAsync(new MailEnvironmentOptions
-        {
-            Server = MailServerKind.Cyrus,
-            StartRedis = false,
-            CertificatesFrom = Path.GetDirectoryName(fixture.Env.CaCertificatePath),
-        }, Ct)).DisposeAsync();
+        await (await fixture.StartPrivateCyrusAsync(Ct)).DisposeAsync();
         await Task.Delay(TimeSpan.FromSeconds(1), Ct); // the other master's shutdown signals are sent by now
         await env.EnsureCyrusListeningAsync(Ct);
         Assert.Equal(0, env.CyrusRecoveries);

@@ -24,12 +24,16 @@ public sealed partial class MailEnvFixture
     public async Task<MailEnvironment> ServerAsync(MailServerKind server) =>
         server == MailServerKind.Cyrus ? await CyrusAsync() : Env;
 
-    private Task<MailEnvironment> StartCyrusAsync() => MailEnvironment.StartAsync(new MailEnvironmentOptions
+    /// <summary>A Cyrus of the caller's own (to kill, kick or stop), with the users, passwords and CA of the shared ones;
+    /// no Redis. The caller disposes it.</summary>
+    public Task<MailEnvironment> StartPrivateCyrusAsync(CancellationToken ct) => MailEnvironment.StartAsync(new MailEnvironmentOptions
     {
         Server = MailServerKind.Cyrus,
         StartRedis = false,
         CertificatesFrom = Path.GetDirectoryName(Env.CaCertificatePath),
-    }, CancellationToken.None);
+    }, ct);
+
+    private Task<MailEnvironment> StartCyrusAsync() => StartPrivateCyrusAsync(CancellationToken.None);
 
     private async ValueTask DisposeCyrusAsync()
     {
