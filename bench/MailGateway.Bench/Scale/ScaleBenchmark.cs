@@ -155,7 +155,7 @@ internal static class ScaleBenchmark
             await Task.Delay(250, ct);
     }
 
-    private static MimeMessage Message(string subject)
+    internal static MimeMessage Message(string subject)
     {
         var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = "scale run" } };
         message.From.Add(MailboxAddress.Parse("scale@example.test"));

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using MailGateway.Testing;
 using MailKit;
-using MimeKit;
 
 namespace MailGateway.Bench.Scale;
 
@@ -35,7 +34,7 @@ internal static class ThroughputPhase
                 for (var n = 0; Stopwatch.GetElapsedTime(start) < duration && Interlocked.Increment(ref offered) <= maxOffered; n++)
                 {
                     var subject = $"burst-{w}-{n}";
-                    await inbox.AppendAsync(Message(subject), MessageFlags.None, ct);
+                    await inbox.AppendAsync(ScaleBenchmark.Message(subject), MessageFlags.None, ct);
                     appended[subject] = Stopwatch.GetTimestamp();
                 }
             }, ct)));
@@ -72,13 +71,5 @@ internal static class ThroughputPhase
             string.Create(Inv, $"  latency under that backlog APPEND -> webhook: p50 {LoadRunner.Percentile(latencies, 0.5):F0} ms  p99 {LoadRunner.Percentile(latencies, 0.99):F0} ms"),
             "  " + CpuMeter.Describe(before, after),
         ];
-    }
-
-    private static MimeMessage Message(string subject)
-    {
-        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = "scale run, throughput" } };
-        message.From.Add(MailboxAddress.Parse("scale@example.test"));
-        message.To.Add(MailboxAddress.Parse("owner@example.test"));
-        return message;
     }
 }
