@@ -8,8 +8,8 @@ namespace MailGateway.Api.Events;
 /// rendezvous hashing over the live instances gives to it (<see cref="WatchOwnership"/>), and whose lease it holds.
 /// Each pass renews this instance's demand and leases, hands over watches another instance now owns (stop reading,
 /// then release the lease, so the new owner starts from the persisted sync state), stops watches that lost demand
-/// or lease, and starts watches for its own accounts whose lease it can take. A dead owner's accounts move when its
-/// registration and leases expire; an account nobody takes is taken anyway after a grace (the lease keeps it single)
+/// or lease, and starts watches for its own accounts whose lease it can take. A dead owner's accounts move as soon as
+/// its registration expires: their new owners take its leases over; an account nobody takes is taken anyway after a grace (the lease keeps it single)
 /// and offered back to its owner two lease TTLs later.
 /// </summary>
 internal sealed partial class WatchSupervisor(
@@ -74,7 +74,7 @@ internal sealed partial class WatchSupervisor(
             _nextDemandRenew = now + o.DemandTtl / 3;
         }
         var wanted = await demand.GetDemandedAccountsAsync(cancellationToken).ConfigureAwait(false);
-        var mine = await OwnedAsync(wanted, cancellationToken).ConfigureAwait(false);
+        var (mine, live) = await OwnedAsync(wanted, cancellationToken).ConfigureAwait(false);
 
         foreach (var (id, watch) in _running.ToList())
         {
@@ -104,7 +104,7 @@ internal sealed partial class WatchSupervisor(
             if (_running.ContainsKey(id) || (_holdOff.TryGetValue(id, out var until) && until > now)) continue;
             var own = mine.Contains(id);
             if (!own && !SafetyNetDue(id, now)) continue;
-            if (!await leases.TryAcquireAsync(id, cancellationToken).ConfigureAwait(false)) continue;
+            if (!await TryLeaseAsync(id, own, live, cancellationToken).ConfigureAwait(false)) continue;
             var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var task = Task.Run(() => runner.RunAsync(id, stop.Token), CancellationToken.None);
             lock (_running) _running[id] = new Running(stop, task, now, !own) { NextRenew = now + o.LeaseTtl / 3 };
