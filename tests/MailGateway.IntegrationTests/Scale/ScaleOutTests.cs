@@ -50,6 +50,43 @@ public sealed class ScaleOutTests(RedisClusterFixture cluster) : IClassFixture<R
     }
 
     [Fact]
+    public async Task A_frozen_instances_accounts_move_within_the_lease_ttl_and_it_rejoins_without_loss_when_it_wakes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await cluster.FlushAsync(ct);
+        await using var gateways = await ScaleCluster.StartAsync(cluster, 2, ct, new Dictionary<string, string> { ["Events:LeaseTtl"] = "00:00:12" });
+        await using var receiver = await WebhookReceiver.StartAsync(ct);
+        var users = Enumerable.Range(73, 16).Select(i => $"user{i}").ToList();
+        await gateways.RegisterAsync("freeze-owner", users, ct);
+        await CreateWebhookAsync(gateways, 0, "freeze-owner", receiver, ct);
+        await gateways.WaitForWatchedAsync(w => w.Count == 2 && w.Values.Sum() == users.Count && w.Values.All(n => n > 0), Settle, ct);
+
+        // SIGSTOP: the instance holds its leases and connections but renews nothing. Its registration expires and the
+        // other takes its leases over, without waiting for them to expire.
+        var frozen = gateways.Instances[1]!;
+        var clock = Stopwatch.StartNew();
+        await frozen.SignalFreezeAsync(freeze: true);
+        var subjects = new List<string>();
+        try
+        {
+            var watchedAgain = gateways.WaitForWatchedAsync(w => w.Count == 1 && w.Values.Sum() == users.Count, Settle, ct);
+            subjects.AddRange(users.Select(u => $"while frozen {u}"));
+            await Task.WhenAll(users.Select(u => cluster.Env.AppendAsync(u, "INBOX", TestMail.Create($"while frozen {u}"), ct)));
+            await watchedAgain;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(12), $"a frozen instance's accounts watched again after {clock.Elapsed}");
+        }
+        finally
+        {
+            // Wakes up: its renewals fail, so it stops those watches; it beats again and takes its share back.
+            await frozen.SignalFreezeAsync(freeze: false);
+        }
+        await gateways.WaitForWatchedAsync(w => w.Count == 2 && w.Values.Sum() == users.Count && w.Values.All(n => n > 0), Settle, ct);
+        subjects.AddRange(users.Select(u => $"after waking {u}"));
+        await Task.WhenAll(users.Select(u => cluster.Env.AppendAsync(u, "INBOX", TestMail.Create($"after waking {u}"), ct)));
+        await AssertEachOnceAsync(receiver, subjects);
+    }
+
+    [Fact]
     public async Task A_rolling_restart_of_all_three_instances_loses_and_repeats_no_event()
     {
         var ct = TestContext.Current.CancellationToken;
