@@ -145,6 +145,32 @@ public class ReadCacheTests(ImapEnvironment fixture)
         Assert.True(changed.Count == 1 && changed.Of("UID FETCH") == 1, changed.ToString());
     }
 
+    [Fact]
+    public async Task Concurrent_reads_of_a_cached_message_share_freshness_proofs_and_all_see_a_change_committed_before()
+    {
+        const string User = "user70";
+        const int Readers = 16;
+        await using var harness = new PoolHarness(Env);
+        var uids = await Env.SeedInboxAsync(User, 2, Ct);
+        var message = await CachedMessageAsync(harness, User, uids[0]);
+        await Env.ChangeInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Flagged, true, Ct), Ct);
+        using var commands = new Watching.CommandCounter(harness.Services);
+        var proofs = harness.PoolImpl.FlagProofs.Proofs;
+
+        using var start = new ManualResetEventSlim();
+        var reads = Enumerable.Range(0, Readers).Select(_ => Task.Run(async () =>
+        {
+            start.Wait(Ct);
+            return await harness.Pool.GetMessageAsync(harness.Account(User), message, cancellationToken: Ct);
+        })).ToList();
+        start.Set();
+        var details = await Task.WhenAll(reads);
+
+        Assert.All(details, d => Assert.True(d.Summary.Flagged));
+        var sent = commands.Of("UID FETCH") + commands.Of("STATUS") + commands.Of("NOOP");
+        Assert.True(sent < Readers, $"{harness.PoolImpl.FlagProofs.Proofs - proofs} proofs; {commands}");
+    }
+
     /// <summary>Reads the message twice: it is cached then, and the pooled connection used last has INBOX selected.</summary>
     private async Task<MessageRef> CachedMessageAsync(PoolHarness harness, string user, uint uid)
     {
