@@ -10,6 +10,8 @@ using MailGateway.Bench;
 //        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
 //        --scale [--scale-instances N] [--scale-accounts M] [--scale-seconds S] [--scale-writers W]   (issue 15 item 7: N instances
 //          x M watched accounts on a private Redis Cluster: events/s, push latency, RSS per watched account, failover time)
+//          [--scale-burst-seconds S] [--scale-burst-connections C] [--scale-burst-max N] [--scale-endpoint-concurrency K]
+//          (the maximum events/s: C IMAP connections APPEND faster than the gateways deliver; S 0 skips it)
 //        --startup [--startup-runs N] [--startup-dll PATH]   (process start to /health/ready, N times; PATH: e.g. a ReadyToRun publish)
 //        --servers   (Cyrus vs Dovecot: page FETCH one at a time / pipelined, chunked download, raw download, RSS per connection)
 var options = BenchOptions.Parse(args);
@@ -26,7 +28,9 @@ if (args.Contains("--scale"))
 {
     int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     Console.WriteLine(await MailGateway.Bench.Scale.ScaleBenchmark.RunAsync(Arg("--scale-instances", 3), Arg("--scale-accounts", 1000),
-        TimeSpan.FromSeconds(Arg("--scale-seconds", 30)), Arg("--scale-writers", 8), cts.Token));
+        TimeSpan.FromSeconds(Arg("--scale-seconds", 30)), Arg("--scale-writers", 8),
+        new(TimeSpan.FromSeconds(Arg("--scale-burst-seconds", 20)), Arg("--scale-burst-connections", 48), Arg("--scale-burst-max", 6000),
+            Arg("--scale-endpoint-concurrency", 1)), cts.Token));
     return 0;
 }
 

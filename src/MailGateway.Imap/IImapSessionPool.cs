@@ -9,6 +9,14 @@ public interface IImapSessionPool
     /// <exception cref="ImapUnavailableException">The server could not be reached, TLS failed, or the lease timed out.</exception>
     ValueTask<IImapSession> RentAsync(ImapAccount account, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads one message, like <see cref="IImapSession.GetMessageAsync"/> on a lease of its own. The pool may
+    /// answer a cached message with a freshness proof shared by concurrent reads of the mailbox, without a lease.</summary>
+    async Task<MessageDetail> GetMessageAsync(ImapAccount account, MessageRef message, bool sanitizeHtml = true, CancellationToken cancellationToken = default)
+    {
+        await using var session = await RentAsync(account, cancellationToken).ConfigureAwait(false);
+        return await session.GetMessageAsync(message, sanitizeHtml, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Connects and logs in once, without pooling: used to verify credentials before an account is stored.</summary>
     Task VerifyAsync(ImapAccount account, CancellationToken cancellationToken = default);
 

@@ -15,7 +15,7 @@ public sealed partial class MailEnvironment
 {
     private readonly List<Process> _clusterNodes = [];
 
-    /// <summary>Ports of the cluster's masters (empty without <see cref="MailEnvironmentOptions.RedisCluster"/>).</summary>
+    /// <summary>Ports of the cluster's nodes, masters first, then replicas (empty without <see cref="MailEnvironmentOptions.RedisCluster"/>).</summary>
     public IReadOnlyList<int> RedisClusterPorts { get; private set; } = [];
 
     /// <summary>True when Redis runs as a cluster (the seed nodes are in <see cref="RedisConfiguration"/>).</summary>
@@ -23,7 +23,7 @@ public sealed partial class MailEnvironment
 
     private async Task StartRedisClusterAsync(string exe, CancellationToken ct)
     {
-        var count = Math.Max(3, _options.RedisClusterMasters);
+        var count = Math.Max(3, _options.RedisClusterMasters) * (1 + Math.Max(0, _options.RedisClusterReplicas));
         var ports = new List<int>();
         while (ports.Count < count)
         {
@@ -47,7 +47,7 @@ public sealed partial class MailEnvironment
                 appendonly no
                 cluster-enabled yes
                 cluster-config-file {dir}/nodes.conf
-                cluster-node-timeout 5000
+                cluster-node-timeout {(int)_options.RedisClusterNodeTimeout.TotalMilliseconds}
                 cluster-require-full-coverage yes
 
                 """, ct).ConfigureAwait(false);
@@ -60,12 +60,13 @@ public sealed partial class MailEnvironment
         var cli = ServerProcess.FindExecutable("redis-cli", "redis-tools");
         var create = new List<string> { "--cluster", "create" };
         create.AddRange(ports.Select(p => $"{Host}:{p}"));
-        create.AddRange(["--cluster-replicas", "0", "--cluster-yes"]);
+        create.AddRange(["--cluster-replicas", Math.Max(0, _options.RedisClusterReplicas).ToString(CultureInfo.InvariantCulture), "--cluster-yes"]);
         var (code, output) = await RunClusterToolAsync(cli, create, ct).ConfigureAwait(false);
         if (code != 0) throw new InvalidOperationException($"redis-cli --cluster create failed ({code}): {output}");
         foreach (var port in ports)
             await WaitAsync(async () => (await RunClusterToolAsync(cli, ["-h", Host, "-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "info"], ct).ConfigureAwait(false))
                 .Output.Contains("cluster_state:ok", StringComparison.Ordinal), $"cluster_state:ok on {port}", ct).ConfigureAwait(false);
+        if (_options.RedisClusterReplicas > 0) await WaitForReplicasAsync(cli, ct).ConfigureAwait(false);
     }
 
     /// <summary>Kills one master by pid (SIGKILL): with no replicas its slots are gone, so this is a Redis outage for the keys it served.</summary>

@@ -28,6 +28,13 @@ public sealed class MailEnvironmentOptions
     /// <summary>Masters of the cluster (at least 3).</summary>
     public int RedisClusterMasters { get; set; } = 3;
 
+    /// <summary>Replicas per master (0: masters only; 1 gives 3 masters + 3 replicas, so a killed master's replica takes over).</summary>
+    public int RedisClusterReplicas { get; set; }
+
+    /// <summary>The nodes' <c>cluster-node-timeout</c>: how long a node may be unreachable before it counts as failed
+    /// (and, with replicas, before its replica is promoted).</summary>
+    public TimeSpan RedisClusterNodeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Let redis write an append-only file so data survives <see cref="MailEnvironment.StopRedisAsync"/>.</summary>
     public bool RedisAppendOnly { get; set; }
 

@@ -14,14 +14,19 @@ namespace MailGateway.Bench.Scale;
 /// Registers M accounts, subscribes one webhook (every account watched), waits until the operator view reports all M
 /// watched, then appends mail to random accounts for a while (events/s end to end, APPEND → webhook latency), reads each
 /// instance's RSS, and finally kills one instance (SIGKILL) and measures how long until its accounts are watched again.
-/// Usage: <c>--scale [--scale-instances 3] [--scale-accounts 1000] [--scale-seconds 30] [--scale-writers 8]</c>.
+/// Between the two, <see cref="ThroughputPhase"/> offers more than the gateways deliver (the maximum events/s).
+/// Usage: <c>--scale [--scale-instances 3] [--scale-accounts 1000] [--scale-seconds 30] [--scale-writers 8]
+/// [--scale-burst-seconds 20] [--scale-burst-connections 48] [--scale-burst-max 6000] [--scale-endpoint-concurrency N]</c>
+/// (burst seconds 0: no throughput phase; endpoint concurrency: <c>Webhooks:MaxConcurrencyPerEndpoint</c>, default 1).
 /// Raise <c>fs.inotify.max_user_instances</c> (build.sh bench does, as root) for more than ~120 watched accounts.
 /// </summary>
 internal static class ScaleBenchmark
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task<string> RunAsync(int instances, int accounts, TimeSpan duration, int writers, CancellationToken ct)
+    public sealed record Burst(TimeSpan Duration, int Connections, int MaxOffered, int EndpointConcurrency);
+
+    public static async Task<string> RunAsync(int instances, int accounts, TimeSpan duration, int writers, Burst burst, CancellationToken ct)
     {
         var users = Enumerable.Range(1, accounts).Select(i => $"scale{i}").ToList();
         Benchmarks.Log($"starting Dovecot ({accounts} extra users) and a 3-master Redis Cluster ...");
@@ -35,6 +40,7 @@ internal static class ScaleBenchmark
             ["Redis:Configuration"] = env.RedisConfiguration!, ["RateLimiting:PermitsPerMinute"] = "0",
             ["Webhooks:AllowPrivateNetworks"] = "true", ["Imap:MaxConnections"] = $"{Math.Max(1000, accounts * 2)}",
             ["Accounts:MaxAccountsPerUser"] = $"{Math.Max(100, accounts)}", // one owner holds every account of the run
+            ["Webhooks:MaxConcurrencyPerEndpoint"] = $"{burst.EndpointConcurrency}",
         };
         var gateways = new List<GatewayProcess?>();
         for (var i = 0; i < instances; i++)
@@ -76,19 +82,23 @@ internal static class ScaleBenchmark
         var latencies = appended.Where(p => sink.Delivered.ContainsKey(p.Key))
             .Select(p => Stopwatch.GetElapsedTime(p.Value, sink.Delivered[p.Key]).TotalMilliseconds).Order().ToArray();
         var delivered = latencies.Length;
+        var cpu = new CpuMeter(env, () => gateways.Where(g => g is not null).Select(g => g!.ProcessId));
+        var throughput = burst.Duration > TimeSpan.Zero
+            ? await ThroughputPhase.RunAsync(env, users, sink, cpu, burst.Duration, burst.Connections, burst.MaxOffered, ct) : [];
 
         var (failover, failoverEvents) = await KillOneAsync(gateways, admin, env, users, sink, accounts, ct);
 
         foreach (var g in gateways) if (g is not null) await g.DisposeAsync();
-        var lines = new List<string>
-        {
-            string.Create(Inv, $"scale: {instances} instances x {accounts} watched accounts on a 3-master Redis Cluster, one Dovecot ({Environment.ProcessorCount} cores)"),
+        List<string> lines =
+        [
+            string.Create(Inv, $"scale: {instances} instances x {accounts} watched accounts on a 3-master Redis Cluster, one Dovecot ({Environment.ProcessorCount} cores, Webhooks:MaxConcurrencyPerEndpoint {burst.EndpointConcurrency}); {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end"),
             string.Create(Inv, $"watch spread: {string.Join(", ", spread.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}; all watched {allWatched.TotalSeconds:F0} s after the webhook was created"),
             string.Create(Inv, $"events: {appended.Count} appended in {appendTime.TotalSeconds:F0} s by {writers} writers ({appended.Count / appendTime.TotalSeconds:F1}/s offered), {delivered} delivered by webhook ({delivered / Math.Max(1, endToEnd.TotalSeconds):F1}/s end to end), lost {appended.Count - delivered}, duplicates {sink.Duplicates}"),
             string.Create(Inv, $"push latency APPEND -> webhook: p50 {LoadRunner.Percentile(latencies, 0.5):F0} ms  p99 {LoadRunner.Percentile(latencies, 0.99):F0} ms  max {(latencies.Length > 0 ? latencies[^1] : 0):F0} ms"),
             string.Create(Inv, $"RSS per instance (MiB, started -> watching): {string.Join(", ", Enumerable.Range(0, instances).Select(i => $"{baseline[i]:F0} -> {rss[i]:F0}"))}; per watched account: {string.Join(", ", Enumerable.Range(0, instances).Select(i => $"{(rss[i] - baseline[i]) * 1024 / Math.Max(1, spread.GetValueOrDefault($"scale-{i}")):F0} KiB"))}"),
+            .. throughput,
             string.Create(Inv, $"failover: scale-{instances - 1} killed (SIGKILL); its accounts watched again by the others after {failover.TotalSeconds:F1} s (operator view); {failoverEvents}"),
-        };
+        ];
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -101,6 +111,12 @@ internal static class ScaleBenchmark
         gateways[^1] = null;
         var clock = Stopwatch.StartNew();
         await victim.DisposeAsync(); // SIGKILL
+        // Polled while the sample is appended, so slow APPENDs do not count as failover time.
+        var watchedAgain = Task.Run(async () =>
+        {
+            await WaitForWatchedAsync(admin, accounts, TimeSpan.FromMinutes(5), ct, gateways.Count - 1);
+            return clock.Elapsed;
+        }, ct);
         var sample = users.OrderBy(_ => Random.Shared.Next()).Take(Math.Min(60, users.Count)).ToList();
         var sent = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(sample, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (user, token) =>
@@ -109,8 +125,7 @@ internal static class ScaleBenchmark
             await env.AppendAsync(user, "INBOX", Message(subject), token);
             sent[subject] = Stopwatch.GetTimestamp();
         });
-        await WaitForWatchedAsync(admin, accounts, TimeSpan.FromMinutes(5), ct, gateways.Count - 1);
-        var rewatched = clock.Elapsed;
+        var rewatched = await watchedAgain;
         await DrainAsync(sink, sent.Keys, TimeSpan.FromSeconds(120), ct);
         var got = sent.Keys.Where(sink.Delivered.ContainsKey).ToList();
         var slowest = got.Select(s => Stopwatch.GetElapsedTime(sent[s], sink.Delivered[s]).TotalSeconds).DefaultIfEmpty(0).Max();
@@ -140,7 +155,7 @@ internal static class ScaleBenchmark
             await Task.Delay(250, ct);
     }
 
-    private static MimeMessage Message(string subject)
+    internal static MimeMessage Message(string subject)
     {
         var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = "scale run" } };
         message.From.Add(MailboxAddress.Parse("scale@example.test"));

@@ -43,11 +43,11 @@ internal static class MailEventsExtensions
         services.TryAddSingleton<IMailEventPublisher, MailEventPublisher>();
         services.TryAddSingleton<HubSubscriptions>();
         services.TryAddSingleton<AccountWatchRunner>();
-        // The heartbeat (Cluster) follows the lease TTL by default, so a dead instance drops out, and its watches
-        // move, within the lease TTL.
+        // The heartbeat (Cluster) follows the lease TTL by default: a dead instance drops out after half the lease TTL
+        // (four beats of an eighth) and its watches move at once, within the lease TTL.
         services.AddOptions<ClusterOptions>().PostConfigure<IOptions<EventsOptions>>((o, events) =>
         {
-            if (o.HeartbeatInterval <= TimeSpan.Zero) o.HeartbeatInterval = events.Value.LeaseTtl / 3;
+            if (o.HeartbeatInterval <= TimeSpan.Zero) o.HeartbeatInterval = events.Value.LeaseTtl / 8;
         });
         services.AddSingleton<IMailEventSink, SignalRMailEventSink>();
 

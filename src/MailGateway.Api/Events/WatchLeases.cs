@@ -9,6 +9,10 @@ namespace MailGateway.Api.Events;
 internal interface IWatchLeases
 {
     Task<bool> TryAcquireAsync(string accountId, CancellationToken cancellationToken);
+    /// <summary>Like <see cref="TryAcquireAsync"/>, and also takes the lease from a holder that is not among
+    /// <paramref name="live"/> (a dead instance) at once instead of waiting for it to expire. Null when not taken,
+    /// else the previous holder ("" when the lease was free).</summary>
+    Task<string?> TryTakeOverAsync(string accountId, IReadOnlyCollection<string> live, CancellationToken cancellationToken);
     /// <summary>False when the lease was lost (expired and taken by another instance): stop watching.</summary>
     Task<bool> RenewAsync(string accountId, CancellationToken cancellationToken);
     Task ReleaseAsync(string accountId, CancellationToken cancellationToken);
@@ -18,6 +22,8 @@ internal interface IWatchLeases
 internal sealed class InMemoryWatchLeases : IWatchLeases
 {
     public Task<bool> TryAcquireAsync(string accountId, CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task<string?> TryTakeOverAsync(string accountId, IReadOnlyCollection<string> live, CancellationToken cancellationToken) =>
+        Task.FromResult<string?>("");
     public Task<bool> RenewAsync(string accountId, CancellationToken cancellationToken) => Task.FromResult(true);
     public Task ReleaseAsync(string accountId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
@@ -29,6 +35,9 @@ internal sealed class RedisWatchLeases(IConnectionMultiplexer redis, RedisKeys k
 
     public Task<bool> TryAcquireAsync(string accountId, CancellationToken cancellationToken) =>
         redis.GetDatabase().TryTakeAsync(Key(accountId), instance.Id, options.Value.LeaseTtl);
+
+    public Task<string?> TryTakeOverAsync(string accountId, IReadOnlyCollection<string> live, CancellationToken cancellationToken) =>
+        redis.GetDatabase().TakeOverAsync(Key(accountId), instance.Id, options.Value.LeaseTtl, live).WaitAsync(cancellationToken);
 
     public Task<bool> RenewAsync(string accountId, CancellationToken cancellationToken) =>
         redis.GetDatabase().ExtendAsync(Key(accountId), instance.Id, options.Value.LeaseTtl);

@@ -3,8 +3,10 @@ using StackExchange.Redis;
 
 namespace MailGateway.Api.Hosting;
 
-/// <summary>Readiness of Redis, a single node or a Redis Cluster alike: every primary the multiplexer knows is
-/// connected and answers PING (on a cluster, a missing primary means a range of slots is unreachable).</summary>
+/// <summary>Readiness of Redis, a single node or a Redis Cluster alike: every primary that serves data is connected and
+/// answers PING (on a cluster, a missing primary means a range of slots is unreachable). On a cluster the primaries
+/// that count are those the cluster itself lists with slots now: a master that failed and whose replica took over keeps
+/// no slots, so it does not hold readiness down once the cluster is whole again.</summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -14,18 +16,34 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             var primaries = redis.GetServers().Where(s => !s.IsReplica).ToList();
             if (primaries.Count == 0 || !redis.IsConnected)
                 return new HealthCheckResult(context.Registration.FailureStatus, "Not connected to Redis.");
+            var cluster = primaries.Any(s => s.ServerType == ServerType.Cluster);
+            if (cluster)
+            {
+                if (ServingPrimaries(primaries) is not { } serving)
+                    return new HealthCheckResult(context.Registration.FailureStatus, "No Redis Cluster node describes the cluster.");
+                primaries = serving;
+            }
             foreach (var server in primaries)
             {
                 if (!server.IsConnected)
                     return new HealthCheckResult(context.Registration.FailureStatus, $"Redis primary {server.EndPoint} is not connected.");
                 await server.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            var kind = primaries.Any(s => s.ServerType == ServerType.Cluster) ? "Redis Cluster primaries" : "Redis primary";
+            var kind = cluster ? "Redis Cluster primaries" : "Redis primary";
             return HealthCheckResult.Healthy($"{primaries.Count} {kind} answer.");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "Redis does not answer.", ex);
         }
+    }
+
+    /// <summary>The primaries that serve slots by the cluster's view as the multiplexer last read it (CLUSTER NODES,
+    /// refreshed whenever the cluster redirects a command, as after a failover), as this multiplexer's servers; null
+    /// when no connected node has described the cluster.</summary>
+    private List<IServer>? ServingPrimaries(List<IServer> known)
+    {
+        if (known.Where(s => s.IsConnected).Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null) is not { } nodes) return null;
+        return [.. nodes.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0 && n.EndPoint is not null).Select(n => redis.GetServer(n.EndPoint!))];
     }
 }

@@ -39,11 +39,7 @@ public sealed partial class MessageService(MailAccess access, CleanedHtmlMemo? h
         CancellationToken cancellationToken)
     {
         var message = Ids.Message(messageId);
-        MessageDetail detail;
-        await using (var session = await access.OpenAsync(caller, accountId, cancellationToken))
-        {
-            detail = await session.GetMessageAsync(message, sanitizeHtml: false, cancellationToken);
-        }
+        var detail = await access.GetMessageAsync(caller, accountId, message, sanitizeHtml: false, cancellationToken);
         var dto = detail.ToDto();
         if (rawHtml || dto.Html is null)
             return dto;

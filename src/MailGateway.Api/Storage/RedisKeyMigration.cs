@@ -8,7 +8,9 @@ namespace MailGateway.Api.Storage;
 /// <c>mg:wh:sub|owner|all…</c> become <c>mg:{webhooks}:…</c> and every other <c>mg:wh:…</c> (the delivery queue)
 /// <c>mg:{whq}:…</c>. Run once, with the gateways stopped: <c>MailGateway.Api --migrate-keys</c>. Each key is copied
 /// with DUMP/RESTORE (keeping its TTL; works across cluster slots) and then deleted; a key whose new name is taken
-/// is left alone and reported. Running it again finds nothing to do.
+/// is left alone and reported. Running it again finds nothing to do. On a Redis Cluster every master is scanned (a
+/// master not connected is reported and counted as left), and no command spans two keys, so old and new names may
+/// live in different slots.
 /// </summary>
 internal static partial class RedisKeyMigration
 {
@@ -39,8 +41,15 @@ internal static partial class RedisKeyMigration
     {
         var db = redis.GetDatabase();
         int moved = 0, conflicts = 0;
-        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
         {
+            // On a Redis Cluster each master is scanned for its own slots; one not reached would leave its keys behind.
+            if (!server.IsConnected)
+            {
+                conflicts++;
+                Log.NotScanned(logger, server.EndPoint.ToString() ?? "?");
+                continue;
+            }
             foreach (var pattern in Patterns)
             {
                 await foreach (var key in server.KeysAsync(db.Database, pattern, pageSize: 500).WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -87,6 +96,9 @@ internal static partial class RedisKeyMigration
 
         [LoggerMessage(EventId = 3731, EventName = "KeyMigrationDone", Level = LogLevel.Information, Message = "Key migration: {Moved} keys moved, {Conflicts} left because their new name was taken")]
         public static partial void Done(ILogger logger, int moved, int conflicts);
+
+        [LoggerMessage(EventId = 3750, EventName = "KeyMigrationNotScanned", Level = LogLevel.Warning, Message = "Key migration: Redis primary {EndPoint} is not connected; its keys were not scanned (counted as left; run the migration again)")]
+        public static partial void NotScanned(ILogger logger, string endPoint);
 
         [LoggerMessage(EventId = 3732, EventName = "KeyMigrationNoRedis", Level = LogLevel.Warning, Message = "Key migration: Redis:Configuration is not set; nothing to migrate")]
         public static partial void NoRedis(ILogger logger);

@@ -27,16 +27,21 @@ internal sealed partial class ImapSession
     }
 
     /// <returns>The current flags of a message the watched view holds; null when the view cannot say.</returns>
-    private FlagEntry? WatchedFlags(MessageRef message)
+    private FlagEntry? WatchedFlags(MessageRef message) => Cache is { } cache ? WatchedFlags(cache, CacheScope, message) : null;
+
+    /// <inheritdoc cref="WatchedFlags(MessageRef)"/>
+    internal static FlagEntry? WatchedFlags(ReadCache cache, string scope, MessageRef message)
     {
-        if (Cache is not { } cache || LiveView(cache, message.Mailbox) is not { } live || live.State.UidValidity != message.UidValidity) return null;
+        if (LiveView(cache, scope, message.Mailbox) is not { } live || live.State.UidValidity != message.UidValidity) return null;
         if (Array.BinarySearch(live.Uids, message.Uid) < 0 || !live.View.TryGetFlags(message.Uid, out var flags)) return null;
         cache.WatchedHit();
         return flags;
     }
 
-    private (MailboxState State, MailboxView View, uint[] Uids)? LiveView(ReadCache cache, string mailbox) =>
-        cache.TryGetLiveState(CacheScope, mailbox, out var state) && cache.TryGetView(CacheScope, mailbox) is { } view &&
+    private (MailboxState State, MailboxView View, uint[] Uids)? LiveView(ReadCache cache, string mailbox) => LiveView(cache, CacheScope, mailbox);
+
+    private static (MailboxState State, MailboxView View, uint[] Uids)? LiveView(ReadCache cache, string scope, string mailbox) =>
+        cache.TryGetLiveState(scope, mailbox, out var state) && cache.TryGetView(scope, mailbox) is { } view &&
         view.UidValidity == state.UidValidity && view.UidsAt(state) is { } uids
             ? (state, view, uids)
             : null;

@@ -9,8 +9,11 @@ namespace MailGateway.Imap.Tests.Integration;
 /// independent MailKit connection show up on the very next read, whether the pooled connection kept the mailbox
 /// selected (MaxConnectionsPerAccount = 1) or not.
 /// </summary>
-public sealed class ReadCacheTests(ImapEnvironment fixture)
+public class ReadCacheTests(ImapEnvironment fixture)
 {
+    /// <summary>The IMAP server these tests run against (the private Dovecot; <see cref="CyrusReadCacheTests"/> overrides it).</summary>
+    protected virtual MailGateway.Testing.MailEnvironment Env => fixture.Env;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly MessageQuery Page = new() { Limit = 10 };
 
@@ -18,8 +21,8 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     public async Task A_repeated_page_is_served_from_the_cache_with_at_most_NOOP_and_STATUS()
     {
         const string User = "user131";
-        await using var harness = new PoolHarness(fixture.Env);
-        await fixture.Env.SeedInboxAsync(User, 12, Ct);
+        await using var harness = new PoolHarness(Env);
+        await Env.SeedInboxAsync(User, 12, Ct);
         var first = await ListAsync(harness, User, Page);
         var cache = harness.PoolImpl.Cache!;
         var hits = cache.Hits;
@@ -42,16 +45,16 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     [InlineData("user133", 3)]
     public async Task Flags_expunges_and_arrivals_by_another_client_show_on_the_next_page(string user, int connections)
     {
-        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var uids = await fixture.Env.SeedInboxAsync(user, 5, Ct);
+        await using var harness = new PoolHarness(Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var uids = await Env.SeedInboxAsync(user, 5, Ct);
         await ListAsync(harness, user, Page);
         await ListAsync(harness, user, Page); // cached now
 
-        await fixture.Env.ChangeInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
+        await Env.ChangeInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
         var flagged = await ListAsync(harness, user, Page);
         Assert.True(flagged.Items.Single(i => i.Uid == uids[1]).Flagged);
 
-        await fixture.Env.ChangeInboxAsync(user, async inbox =>
+        await Env.ChangeInboxAsync(user, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[2]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[2])], Ct);
@@ -60,13 +63,13 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
         Assert.DoesNotContain(expunged.Items, i => i.Uid == uids[2]);
         Assert.True(expunged.Items.Single(i => i.Uid == uids[1]).Flagged);
 
-        var arrived = await fixture.Env.AppendAsync(user, "INBOX", TestMessages.Text("arrived later"), Ct);
+        var arrived = await Env.AppendAsync(user, "INBOX", TestMessages.Text("arrived later"), Ct);
         var appended = await ListAsync(harness, user, Page);
         Assert.Equal(arrived, appended.Items[0].Uid);
         Assert.Equal("arrived later", appended.Items[0].Subject);
         Assert.Equal(5, appended.Items.Count);
 
-        await fixture.Env.ChangeInboxAsync(user, inbox => inbox.RemoveFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
+        await Env.ChangeInboxAsync(user, inbox => inbox.RemoveFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
         var cleared = await ListAsync(harness, user, Page);
         Assert.False(cleared.Items.Single(i => i.Uid == uids[1]).Flagged);
     }
@@ -76,22 +79,22 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     [InlineData("user135", 3)]
     public async Task A_cached_body_carries_current_flags_and_an_expunged_message_is_gone(string user, int connections)
     {
-        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var uids = await fixture.Env.SeedInboxAsync(user, 2, Ct);
+        await using var harness = new PoolHarness(Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var uids = await Env.SeedInboxAsync(user, 2, Ct);
         var uidValidity = (await ListAsync(harness, user, Page)).State.UidValidity;
         var message = new MessageRef("INBOX", uidValidity, uids[0]);
         var cache = harness.PoolImpl.Cache!;
         await GetAsync(harness, user, message);
         var hits = cache.Hits;
 
-        await fixture.Env.ChangeInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct), Ct);
+        await Env.ChangeInboxAsync(user, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct), Ct);
         var detail = await GetAsync(harness, user, message);
         Assert.Equal(hits + 1, cache.Hits);
         Assert.True(detail.Summary.Seen);
         Assert.Equal("message 0", detail.Summary.Subject);
         Assert.Contains("body of message 0", detail.Text, StringComparison.Ordinal);
 
-        await fixture.Env.ChangeInboxAsync(user, async inbox =>
+        await Env.ChangeInboxAsync(user, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[0])], Ct);
@@ -99,14 +102,93 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
         await Assert.ThrowsAsync<MessageNotFoundException>(() => GetAsync(harness, user, message));
     }
 
+    [Theory]
+    [InlineData("user67", 1)]
+    [InlineData("user68", 3)]
+    public async Task A_cached_message_shows_flags_and_keywords_another_client_removed(string user, int connections)
+    {
+        await using var harness = new PoolHarness(Env, s => s["MaxConnectionsPerAccount"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var uids = await Env.SeedInboxAsync(user, 2, Ct);
+        await Env.ChangeInboxAsync(user, inbox => inbox.StoreAsync(new UniqueId(uids[0]),
+            new StoreFlagsRequest(StoreAction.Add, MessageFlags.Flagged, ["$Work"]) { Silent = true }, Ct), Ct);
+        var message = await CachedMessageAsync(harness, user, uids[0]);
+
+        await Env.ChangeInboxAsync(user, async inbox =>
+        {
+            await inbox.StoreAsync(new UniqueId(uids[0]), new StoreFlagsRequest(StoreAction.Remove, MessageFlags.Flagged, ["$Work"]) { Silent = true }, Ct);
+            await inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Seen, true, Ct);
+        }, Ct);
+        var hits = harness.PoolImpl.Cache!.Hits;
+        var detail = await GetAsync(harness, user, message);
+
+        Assert.Equal(hits + 1, harness.PoolImpl.Cache!.Hits);
+        Assert.Equal([@"\Seen"], detail.Summary.Flags);
+    }
+
+    [Fact]
+    public async Task A_cached_message_on_a_connection_with_its_mailbox_selected_is_proven_with_one_UID_FETCH()
+    {
+        const string User = "user69";
+        await using var harness = new PoolHarness(Env, s => s["MaxConnectionsPerAccount"] = "1");
+        var uids = await Env.SeedInboxAsync(User, 2, Ct);
+        var message = await CachedMessageAsync(harness, User, uids[1]);
+
+        using (var unchanged = new Watching.CommandCounter(harness.Services))
+        {
+            Assert.False((await GetAsync(harness, User, message)).Summary.Flagged);
+            Assert.True(unchanged.Count == 1 && unchanged.Of("UID FETCH") == 1, unchanged.ToString());
+        }
+
+        await Env.ChangeInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Flagged, true, Ct), Ct);
+        using var changed = new Watching.CommandCounter(harness.Services);
+        Assert.True((await GetAsync(harness, User, message)).Summary.Flagged);
+        Assert.True(changed.Count == 1 && changed.Of("UID FETCH") == 1, changed.ToString());
+    }
+
+    [Fact]
+    public async Task Concurrent_reads_of_a_cached_message_share_freshness_proofs_and_all_see_a_change_committed_before()
+    {
+        const string User = "user70";
+        const int Readers = 16;
+        await using var harness = new PoolHarness(Env);
+        var uids = await Env.SeedInboxAsync(User, 2, Ct);
+        var message = await CachedMessageAsync(harness, User, uids[0]);
+        await Env.ChangeInboxAsync(User, inbox => inbox.AddFlagsAsync(new UniqueId(uids[0]), MessageFlags.Flagged, true, Ct), Ct);
+        using var commands = new Watching.CommandCounter(harness.Services);
+        var proofs = harness.PoolImpl.FlagProofs.Proofs;
+
+        using var start = new ManualResetEventSlim();
+        var reads = Enumerable.Range(0, Readers).Select(_ => Task.Run(async () =>
+        {
+            start.Wait(Ct);
+            return await harness.Pool.GetMessageAsync(harness.Account(User), message, cancellationToken: Ct);
+        })).ToList();
+        start.Set();
+        var details = await Task.WhenAll(reads);
+
+        Assert.All(details, d => Assert.True(d.Summary.Flagged));
+        var sent = commands.Of("UID FETCH") + commands.Of("STATUS") + commands.Of("NOOP");
+        Assert.True(sent < Readers, $"{harness.PoolImpl.FlagProofs.Proofs - proofs} proofs; {commands}");
+    }
+
+    /// <summary>Reads the message twice: it is cached then, and the pooled connection used last has INBOX selected.</summary>
+    private async Task<MessageRef> CachedMessageAsync(PoolHarness harness, string user, uint uid)
+    {
+        var uidValidity = (await ListAsync(harness, user, Page)).State.UidValidity;
+        var message = new MessageRef("INBOX", uidValidity, uid);
+        await GetAsync(harness, user, message);
+        await GetAsync(harness, user, message);
+        return message;
+    }
+
     [Fact]
     public async Task An_expunge_by_another_client_is_learnt_from_VANISHED_without_a_UID_SEARCH()
     {
         const string User = "user159";
-        await using var harness = new PoolHarness(fixture.Env, s => s["MaxConnectionsPerAccount"] = "1");
-        var uids = await fixture.Env.SeedInboxAsync(User, 4, Ct);
+        await using var harness = new PoolHarness(Env, s => s["MaxConnectionsPerAccount"] = "1");
+        var uids = await Env.SeedInboxAsync(User, 4, Ct);
         await ListAsync(harness, User, Page);
-        await fixture.Env.ChangeInboxAsync(User, async inbox =>
+        await Env.ChangeInboxAsync(User, async inbox =>
         {
             await inbox.AddFlagsAsync(new UniqueId(uids[1]), MessageFlags.Deleted, true, Ct);
             await inbox.ExpungeAsync([new UniqueId(uids[1])], Ct);
@@ -124,8 +206,8 @@ public sealed class ReadCacheTests(ImapEnvironment fixture)
     public async Task A_disabled_cache_keeps_nothing()
     {
         const string User = "user136";
-        await using var harness = new PoolHarness(fixture.Env, s => s["Cache:Enabled"] = "false");
-        await fixture.Env.SeedInboxAsync(User, 3, Ct);
+        await using var harness = new PoolHarness(Env, s => s["Cache:Enabled"] = "false");
+        await Env.SeedInboxAsync(User, 3, Ct);
         await ListAsync(harness, User, Page);
         await ListAsync(harness, User, Page);
         Assert.Equal(0, harness.PoolImpl.Cache!.Hits + harness.PoolImpl.Cache!.Misses);

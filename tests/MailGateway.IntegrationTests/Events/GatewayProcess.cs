@@ -87,6 +87,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
         catch (OperationCanceledException) { await KillAsync(); }
     }
 
+    /// <summary>SIGSTOP (<paramref name="freeze"/>) or SIGCONT: a process that stops answering, heartbeating and renewing
+    /// (a long GC pause, a stalled VM) and may come back.</summary>
+    public async Task SignalFreezeAsync(bool freeze)
+    {
+        using var kill = Process.Start("kill", [freeze ? "-STOP" : "-CONT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

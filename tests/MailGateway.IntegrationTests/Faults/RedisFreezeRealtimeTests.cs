@@ -55,7 +55,7 @@ public sealed class RedisFreezeRealtimeTests(MailEnvFixture fixture)
     }
 
     /// <summary>The first <c>next</c> or <c>error</c> message of operation <paramref name="id"/> (pings and others skipped).</summary>
-    private static async Task<JsonElement> ExpectResultAsync(GraphQLSocket socket, string id, CancellationToken ct)
+    internal static async Task<JsonElement> ExpectResultAsync(GraphQLSocket socket, string id, CancellationToken ct)
     {
         while (true)
         {
@@ -68,7 +68,7 @@ public sealed class RedisFreezeRealtimeTests(MailEnvFixture fixture)
     }
 
     /// <summary>The <c>extensions.code</c> of each error: <c>payload.errors</c> of a <c>next</c>, <c>payload</c> of an <c>error</c>.</summary>
-    private static List<string?> ErrorCodes(JsonElement message)
+    internal static List<string?> ErrorCodes(JsonElement message)
     {
         var payload = message.GetProperty("payload");
         var errors = payload.ValueKind == JsonValueKind.Array ? payload
@@ -77,7 +77,7 @@ public sealed class RedisFreezeRealtimeTests(MailEnvFixture fixture)
             : [.. errors.EnumerateArray().Select(x => x.TryGetProperty("extensions", out var ext) && ext.TryGetProperty("code", out var c) ? c.GetString() : null)];
     }
 
-    private static async Task RetryAsync(Func<Task> action, CancellationToken ct)
+    internal static async Task RetryAsync(Func<Task> action, CancellationToken ct)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)

@@ -1,0 +1,67 @@
+using MailGateway.IntegrationTests.Events;
+using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.IntegrationTests.Scale;
+using MailGateway.IntegrationTests.Webhooks;
+using MailGateway.Testing;
+
+namespace MailGateway.IntegrationTests.Faults;
+
+/// <summary>The setup of the Redis Cluster event-fault tests: a gateway on a private Redis Cluster watching
+/// one account, with a webhook and a SignalR subscription; <see cref="AppendAsync"/> and <see cref="AssertOnceAsync"/>
+/// check that a message is announced exactly once on both channels.</summary>
+internal sealed class ClusterEventScenario(GatewayApp app, EventClient events, WebhookReceiver receiver, MailEnvFixture fixture, string user) : IAsyncDisposable
+{
+    public GatewayApp App => app;
+
+    public static async Task<ClusterEventScenario> StartAsync(MailEnvFixture fixture, MailEnvironment redis, string user, string owner, CancellationToken ct)
+    {
+        var receiver = await WebhookReceiver.StartAsync(ct);
+        var app = fixture.CreateApp(o =>
+        {
+            var s = o.Settings;
+            s["Redis:Configuration"] = redis.RedisConfiguration;
+            s["Events:SupervisorInterval"] = "00:00:00.200";
+            s["Webhooks:AllowPrivateNetworks"] = "true";
+            s["Webhooks:PollInterval"] = "00:00:00.100";
+            s["Webhooks:RetryJitter"] = "0";
+            s["Webhooks:RetrySchedule:0"] = "00:00:00";
+            s["Webhooks:RetrySchedule:1"] = "00:00:00.500";
+            s["Webhooks:RetrySchedule:2"] = "00:00:01";
+        });
+        await RedisClusterTests.WaitReadyAsync(app, ct);
+        using var http = app.CreateClient(owner);
+        var accountId = await app.RegisterAccountAsync(http, user, ct);
+        var hook = await WebhookGatewayCalls.CreateAsync(http, new { url = receiver.Url, events = new[] { "message.created" } }, ct);
+        receiver.Trust(hook.GetProperty("secret").GetString()!);
+        var events = await EventClient.ConnectAsync(app, app.CreateToken(owner), ct);
+        await events.SubscribeAsync(accountId, ct);
+        await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(30));
+        return new ClusterEventScenario(app, events, receiver, fixture, user);
+    }
+
+    /// <summary>Appends a message with <paramref name="subject"/> over IMAP (the gateway is not involved).</summary>
+    public Task AppendAsync(string subject, CancellationToken ct) => fixture.Env.AppendAsync(user, "INBOX", TestMail.Create(subject), ct);
+
+    /// <summary>Waits for the message on both channels, leaves room for a duplicate, and asserts there is none.</summary>
+    public async Task AssertOnceAsync(string subject, TimeSpan within, CancellationToken ct)
+    {
+        await events.WaitForAsync("message.created", e => EventClient.Subject(e) == subject, within);
+        await receiver.WaitForAsync(1, within, r => Subject(r) == subject);
+        await Task.Delay(TimeSpan.FromSeconds(3), ct); // room for a duplicate to show up
+        Assert.Single(events.OfType("message.created"), e => EventClient.Subject(e) == subject);
+        var deliveries = receiver.Received.Where(r => Subject(r) == subject).ToList();
+        Assert.Single(deliveries.Select(d => d.Id).Distinct());
+        Assert.Single(deliveries, d => d.AnsweredStatus is >= 200 and < 300);
+    }
+
+    private static string? Subject(ReceivedWebhook r) =>
+        r.Event.TryGetProperty("data", out var data) && data.TryGetProperty("summary", out var summary)
+            && summary.TryGetProperty("subject", out var subject) ? subject.GetString() : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await events.DisposeAsync();
+        await app.DisposeAsync();
+        await receiver.DisposeAsync();
+    }
+}
