@@ -106,8 +106,8 @@ summarize_trx() {
 
 # The integration test classes that run a second time on a Redis Cluster (MAILENV_REDIS=cluster) in ./build.sh test:
 # every Redis structure (record-store transactions, the webhook queue scripts, leases and rendezvous ownership,
-# rate windows, key prefixes, the SignalR backplane and the event stream).
-MG_CLUSTER_TEST_CLASSES="RecordStoreTests WebhookDeliveryTests MultiInstanceTests ConnectionRateLimitTests RedisKeyPrefixTests GraphQLSubscriptionTests"
+# rate windows, key prefixes, the SignalR backplane and the event stream) and the key migration across slots.
+MG_CLUSTER_TEST_CLASSES="RecordStoreTests WebhookDeliveryTests MultiInstanceTests ConnectionRateLimitTests RedisKeyPrefixTests GraphQLSubscriptionTests KeyMigrationTests"
 
 cmd_test() {
   ensure_packages

@@ -50,6 +50,12 @@ internal sealed partial class WatchSupervisor
         return true;
     }
 
+    private static async Task<bool?> OrUnknownAsync(Task<bool> call)
+    {
+        try { return await call.ConfigureAwait(false); }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException) { return null; }
+    }
+
     private async Task LeaveAsync()
     {
         try

@@ -76,6 +76,7 @@ internal sealed partial class WatchSupervisor(
         var wanted = await demand.GetDemandedAccountsAsync(cancellationToken).ConfigureAwait(false);
         var (mine, live) = await OwnedAsync(wanted, cancellationToken).ConfigureAwait(false);
 
+        var renewDue = new List<(string Id, Running Watch)>();
         foreach (var (id, watch) in _running.ToList())
         {
             if (watch.Task.IsCompleted)
@@ -94,17 +95,27 @@ internal sealed partial class WatchSupervisor(
             }
             else if (now >= watch.NextRenew)
             {
-                if (await leases.RenewAsync(id, cancellationToken).ConfigureAwait(false)) watch.NextRenew = now + o.LeaseTtl / 3;
-                else await StopAsync(id, "lease lost", release: false).ConfigureAwait(false);
+                renewDue.Add((id, watch));
             }
         }
 
-        foreach (var id in wanted)
+        // Renewals and takes go to Redis together (pipelined), not one round trip after another: after a failover an
+        // instance takes hundreds of leases in one pass, and a slow pass delays every watch behind it.
+        // A call Redis did not answer counts as neither (null): the renewal is tried again next pass.
+        var renewed = await Task.WhenAll(renewDue.Select(r => OrUnknownAsync(leases.RenewAsync(r.Id, cancellationToken)))).ConfigureAwait(false);
+        for (var i = 0; i < renewDue.Count; i++)
         {
-            if (_running.ContainsKey(id) || (_holdOff.TryGetValue(id, out var until) && until > now)) continue;
-            var own = mine.Contains(id);
-            if (!own && !SafetyNetDue(id, now)) continue;
-            if (!await TryLeaseAsync(id, own, live, cancellationToken).ConfigureAwait(false)) continue;
+            if (renewed[i] == true) renewDue[i].Watch.NextRenew = now + o.LeaseTtl / 3;
+            else if (renewed[i] == false) await StopAsync(renewDue[i].Id, "lease lost", release: false).ConfigureAwait(false);
+        }
+
+        var candidates = wanted.Where(id => !_running.ContainsKey(id) && !(_holdOff.TryGetValue(id, out var until) && until > now))
+            .Select(id => (Id: id, Own: mine.Contains(id))).Where(c => c.Own || SafetyNetDue(c.Id, now)).ToList();
+        var taken = await Task.WhenAll(candidates.Select(c => OrUnknownAsync(TryLeaseAsync(c.Id, c.Own, live, cancellationToken)))).ConfigureAwait(false);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (taken[i] != true) continue;
+            var (id, own) = candidates[i];
             var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var task = Task.Run(() => runner.RunAsync(id, stop.Token), CancellationToken.None);
             lock (_running) _running[id] = new Running(stop, task, now, !own) { NextRenew = now + o.LeaseTtl / 3 };
