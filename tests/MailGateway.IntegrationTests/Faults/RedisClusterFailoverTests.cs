@@ -24,7 +24,7 @@ public sealed class RedisClusterFailoverTests(MailEnvFixture fixture)
             RedisClusterNodeTimeout = TimeSpan.FromSeconds(1),
         }, ct);
         Assert.Equal(6, redis.RedisClusterPorts.Count);
-        await using var scenario = await ClusterEventScenario.StartAsync(fixture, redis, User, Owner, ct);
+        await using var scenario = await EventFaultScenario.StartAsync(fixture, redis, User, Owner, ct);
         await scenario.AppendAsync("Before the kill", ct);
         await scenario.AssertOnceAsync("Before the kill", TimeSpan.FromSeconds(30), ct);
 
