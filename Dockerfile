@@ -12,10 +12,16 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
 COPY src/MailGateway.Imap/MailGateway.Imap.csproj src/MailGateway.Imap/
 COPY src/MailGateway.Api/MailGateway.Api.csproj src/MailGateway.Api/
-RUN dotnet restore src/MailGateway.Api/MailGateway.Api.csproj
+# ReadyToRun for the image's architecture (TARGETARCH, set by BuildKit: amd64 or arm64): the gateway's own code and its
+# packages start precompiled instead of being compiled by the JIT while the instance starts. Startup to healthy,
+# 8 runs each on the 2-core dev machine (./build.sh bench --startup; README "Operations"): 1.87 s median wall and
+# 1.02 s CPU as plain build output, 1.01 s and 0.74 s published ReadyToRun. Costs about 30 MB more image.
+ARG TARGETARCH
+RUN dotnet restore src/MailGateway.Api/MailGateway.Api.csproj -a "${TARGETARCH:-amd64}" -p:PublishReadyToRun=true
 # Everything else the publish needs (src/, demo-ui/ if present); .dockerignore keeps tests, tools and outputs out.
 COPY . .
-RUN dotnet publish src/MailGateway.Api/MailGateway.Api.csproj -c Release --no-restore -o /app -p:UseAppHost=false
+RUN dotnet publish src/MailGateway.Api/MailGateway.Api.csproj -c Release --no-restore -a "${TARGETARCH:-amd64}" \
+    --self-contained false -o /app -p:UseAppHost=false -p:PublishReadyToRun=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 # curl only for the HEALTHCHECK below.

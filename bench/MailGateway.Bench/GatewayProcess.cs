@@ -21,9 +21,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public TimeSpan StartupTime { get; }
     public int ProcessId => _process.Id;
 
-    public static async Task<GatewayProcess> StartAsync(string repoRoot, IDictionary<string, string> settings, CancellationToken cancellationToken)
+    /// <summary>Starts the build output (or <paramref name="dll"/>, e.g. a published copy) and waits for /health/ready.</summary>
+    public static async Task<GatewayProcess> StartAsync(string repoRoot, IDictionary<string, string> settings, CancellationToken cancellationToken, string? dll = null)
     {
-        var dll = Path.Combine(repoRoot, "artifacts", "bin", "MailGateway.Api", "release", "MailGateway.Api.dll");
+        dll ??= Path.Combine(repoRoot, "artifacts", "bin", "MailGateway.Api", "release", "MailGateway.Api.dll");
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} is missing: build with 'dotnet build MailGateway.sln -c Release' first.");
         var port = FreePort();
@@ -63,6 +64,15 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("the gateway did not become ready within 60 s");
+    }
+
+    /// <summary>CPU time (user + system) the process has used so far, from /proc/PID/stat (clock ticks of 10 ms).</summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on: utime is the 14th, stime the 15th
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     /// <summary>Resident set size now, in MiB (from /proc).</summary>

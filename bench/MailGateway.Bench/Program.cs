@@ -12,6 +12,7 @@ using MailGateway.Bench;
 //          x M watched accounts on a private Redis Cluster: events/s, push latency, RSS per watched account, failover time)
 //          [--scale-burst-seconds S] [--scale-burst-connections C] [--scale-burst-max N] [--scale-endpoint-concurrency K]
 //          (the maximum events/s: C IMAP connections APPEND faster than the gateways deliver; S 0 skips it)
+//        --startup [--startup-runs N] [--startup-dll PATH]   (process start to /health/ready, N times; PATH: e.g. a ReadyToRun publish)
 //        --servers   (Cyrus vs Dovecot: page FETCH one at a time / pipelined, chunked download, raw download, RSS per connection)
 var options = BenchOptions.Parse(args);
 using var cts = new CancellationTokenSource();
@@ -36,6 +37,13 @@ if (args.Contains("--scale"))
 if (args.Contains("--send"))
 {
     Console.WriteLine(await SendBenchmark.RunAsync(options.Messages == 2000 ? 100 : options.Messages, 20, cts.Token));
+    return 0;
+}
+if (args.Contains("--startup"))
+{
+    var runs = Array.IndexOf(args, "--startup-runs") is var r and >= 0 && r + 1 < args.Length ? int.Parse(args[r + 1], CultureInfo.InvariantCulture) : 10;
+    var dll = Array.IndexOf(args, "--startup-dll") is var d and >= 0 && d + 1 < args.Length ? Path.GetFullPath(args[d + 1]) : null;
+    Console.WriteLine(await StartupBenchmark.RunAsync(runs, dll, cts.Token));
     return 0;
 }
 if (args.Contains("--servers"))

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace MailGateway.Api.Tests;
 
 /// <summary>EventIds identify a log line across the project (dashboards and alerts filter on them), so no two
-/// [LoggerMessage] methods of the gateway's assemblies may share one.</summary>
+/// [LoggerMessage] methods of the gateway's assemblies may share one. Which file uses which ids: docs/log-event-ids.md.</summary>
 public class LogEventIdTests
 {
     private static readonly Assembly[] Assemblies =

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -56,15 +55,7 @@ public sealed class CyrusFaultTests(MailEnvFixture fixture)
             Assert.Equal("imap_unavailable", JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
         }
         await env.StartCyrusAgainAsync(Ct);
-        var back = Stopwatch.StartNew();
-        while (true)
-        {
-            using var read = await http.GetAsync(messages, Ct);
-            Assert.NotEqual(HttpStatusCode.InternalServerError, read.StatusCode);
-            if (read.StatusCode == HttpStatusCode.OK) break;
-            Assert.True(back.Elapsed < TimeSpan.FromSeconds(60), $"still {(int)read.StatusCode} {back.Elapsed} after Cyrus is back");
-            await Task.Delay(100, Ct);
-        }
+        await Recovery.WaitForOkAsync(http, messages, TimeSpan.FromSeconds(60), "after Cyrus is back", Ct);
 
         await env.AppendAsync(User, "INBOX", TestMail.Create("After the crash"), Ct);
         await events.WaitForAsync("message.created", e => EventClient.Subject(e) == "After the crash", TimeSpan.FromSeconds(90));

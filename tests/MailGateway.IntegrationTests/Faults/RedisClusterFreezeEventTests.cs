@@ -18,7 +18,7 @@ public sealed class RedisClusterFreezeEventTests(MailEnvFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await MailEnvironment.StartAsync(new MailEnvironmentOptions { RedisCluster = true }, ct);
-        await using var scenario = await ClusterEventScenario.StartAsync(fixture, redis, User, Owner, ct);
+        await using var scenario = await EventFaultScenario.StartAsync(fixture, redis, User, Owner, ct);
         await scenario.AppendAsync("Before the freeze", ct);
         await scenario.AssertOnceAsync("Before the freeze", TimeSpan.FromSeconds(30), ct);
 

@@ -6,14 +6,14 @@ using MailGateway.Testing;
 
 namespace MailGateway.IntegrationTests.Faults;
 
-/// <summary>The setup of the Redis Cluster event-fault tests: a gateway on a private Redis Cluster watching
-/// one account, with a webhook and a SignalR subscription; <see cref="AppendAsync"/> and <see cref="AssertOnceAsync"/>
+/// <summary>The setup of the Redis event-fault tests: a gateway on a private Redis (one redis-server or a Redis
+/// Cluster) watching one account, with a webhook and a SignalR subscription; <see cref="AppendAsync"/> and <see cref="AssertOnceAsync"/>
 /// check that a message is announced exactly once on both channels.</summary>
-internal sealed class ClusterEventScenario(GatewayApp app, EventClient events, WebhookReceiver receiver, MailEnvFixture fixture, string user) : IAsyncDisposable
+internal sealed class EventFaultScenario(GatewayApp app, EventClient events, WebhookReceiver receiver, MailEnvFixture fixture, string user) : IAsyncDisposable
 {
     public GatewayApp App => app;
 
-    public static async Task<ClusterEventScenario> StartAsync(MailEnvFixture fixture, MailEnvironment redis, string user, string owner, CancellationToken ct)
+    public static async Task<EventFaultScenario> StartAsync(MailEnvFixture fixture, MailEnvironment redis, string user, string owner, CancellationToken ct)
     {
         var receiver = await WebhookReceiver.StartAsync(ct);
         var app = fixture.CreateApp(o =>
@@ -28,7 +28,7 @@ internal sealed class ClusterEventScenario(GatewayApp app, EventClient events, W
             s["Webhooks:RetrySchedule:1"] = "00:00:00.500";
             s["Webhooks:RetrySchedule:2"] = "00:00:01";
         });
-        await RedisClusterTests.WaitReadyAsync(app, ct);
+        if (redis.IsRedisCluster) await RedisClusterTests.WaitReadyAsync(app, ct); // the multiplexer finds the primaries in the background
         using var http = app.CreateClient(owner);
         var accountId = await app.RegisterAccountAsync(http, user, ct);
         var hook = await WebhookGatewayCalls.CreateAsync(http, new { url = receiver.Url, events = new[] { "message.created" } }, ct);
@@ -36,7 +36,7 @@ internal sealed class ClusterEventScenario(GatewayApp app, EventClient events, W
         var events = await EventClient.ConnectAsync(app, app.CreateToken(owner), ct);
         await events.SubscribeAsync(accountId, ct);
         await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(30));
-        return new ClusterEventScenario(app, events, receiver, fixture, user);
+        return new EventFaultScenario(app, events, receiver, fixture, user);
     }
 
     /// <summary>Appends a message with <paramref name="subject"/> over IMAP (the gateway is not involved).</summary>
