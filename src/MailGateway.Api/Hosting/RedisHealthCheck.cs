@@ -20,7 +20,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             if (cluster)
             {
                 if (ServingPrimaries(primaries) is not { } serving)
-                    return new HealthCheckResult(context.Registration.FailureStatus, "No Redis Cluster node describes the cluster.");
+                    return new HealthCheckResult(context.Registration.FailureStatus, "No connected Redis Cluster node describes the cluster, or a master that serves slots is not known yet.");
                 primaries = serving;
             }
             foreach (var server in primaries)
@@ -40,10 +40,13 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
 
     /// <summary>The primaries that serve slots by the cluster's view as the multiplexer last read it (CLUSTER NODES,
     /// refreshed whenever the cluster redirects a command, as after a failover), as this multiplexer's servers; null
-    /// when no connected node has described the cluster.</summary>
+    /// when no connected node has described the cluster or a serving master is not among the servers yet.</summary>
     private List<IServer>? ServingPrimaries(List<IServer> known)
     {
         if (known.Where(s => s.IsConnected).Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null) is not { } nodes) return null;
-        return [.. nodes.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0 && n.EndPoint is not null).Select(n => redis.GetServer(n.EndPoint!))];
+        var servers = redis.GetServers();
+        var serving = nodes.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0)
+            .Select(n => servers.FirstOrDefault(s => Equals(s.EndPoint, n.EndPoint))).ToList();
+        return serving.Count == 0 || serving.Contains(null) ? null : [.. serving.OfType<IServer>()];
     }
 }
