@@ -21,10 +21,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public TimeSpan StartupTime { get; }
     public int ProcessId => _process.Id;
 
-    /// <summary>Starts the build output (or <paramref name="dll"/>, e.g. a published copy) and waits for /health/ready.</summary>
-    public static async Task<GatewayProcess> StartAsync(string repoRoot, IDictionary<string, string> settings, CancellationToken cancellationToken, string? dll = null)
+    /// <summary>Starts the build output and waits for /health/ready.</summary>
+    public static Task<GatewayProcess> StartAsync(string repoRoot, IDictionary<string, string> settings, CancellationToken cancellationToken) =>
+        StartDllAsync(Path.Combine(repoRoot, "artifacts", "bin", "MailGateway.Api", "release", "MailGateway.Api.dll"), settings, cancellationToken);
+
+    /// <summary>Starts <paramref name="dll"/> (the build output or e.g. a published copy) and waits for /health/ready.</summary>
+    public static async Task<GatewayProcess> StartDllAsync(string dll, IDictionary<string, string> settings, CancellationToken cancellationToken)
     {
-        dll ??= Path.Combine(repoRoot, "artifacts", "bin", "MailGateway.Api", "release", "MailGateway.Api.dll");
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} is missing: build with 'dotnet build MailGateway.sln -c Release' first.");
         var port = FreePort();

@@ -19,7 +19,9 @@ internal static class StartupBenchmark
         var cpu = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            await using var gateway = await GatewayProcess.StartAsync(Benchmarks.RepoRoot(), settings, cancellationToken, dll);
+            await using var gateway = dll is null
+                ? await GatewayProcess.StartAsync(Benchmarks.RepoRoot(), settings, cancellationToken)
+                : await GatewayProcess.StartDllAsync(dll, settings, cancellationToken);
             wall.Add(gateway.StartupTime.TotalMilliseconds);
             cpu.Add(gateway.CpuTime().TotalMilliseconds);
         }

@@ -3,13 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MailGateway.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Web;
-
-using MailGateway.Tests.Shared;
 
 namespace MailGateway.IntegrationTests.Security;
 
@@ -22,37 +16,15 @@ public sealed class OnBehalfOfOAuthTests(MailEnvFixture fixture) : IAsyncLifetim
 {
     private const string User = "user196";
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private GatewayApp _app = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-    private FakeTokenAcquisition _acquisition = null!;
+    private OnBehalfOfGateway _gateway = null!;
 
     public ValueTask InitializeAsync()
     {
-        _app = fixture.CreateApp();
-        _factory = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-            services.AddSingleton<ITokenAcquisition>(sp => _acquisition = new FakeTokenAcquisition(() =>
-            {
-                var jwt = fixture.Env.MintImapOAuthToken(User, TimeSpan.FromMinutes(10));
-                fixture.Secrets.Add(jwt);
-                return jwt;
-            }, sp.GetService<IHttpContextAccessor>()))));
+        _gateway = new OnBehalfOfGateway(fixture, fixture.Env, User);
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _app.DisposeAsync();
-    }
-
-    /// <summary>A delegated token of an Entra ID user (tid + oid), as the EntraId provider would validate it.</summary>
-    private HttpClient EntraUserClient(string oid)
-    {
-        var client = _factory.CreateClient();
-        var token = _app.CreateToken($"obo-{oid}", extraClaims: new Dictionary<string, object> { ["tid"] = "tenant-obo", ["oid"] = oid });
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public ValueTask DisposeAsync() => _gateway.DisposeAsync();
 
     private object Body(string mechanism = "xoauth2") => new
     {
@@ -71,7 +43,7 @@ public sealed class OnBehalfOfOAuthTests(MailEnvFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task An_Entra_ID_user_links_a_mailbox_on_behalf_of_and_reads_it_over_XOAUTH2()
     {
-        using var client = EntraUserClient("oid-196");
+        using var client = _gateway.EntraUserClient("obo-oid-196", "oid-196");
 
         using var created = await client.PostAsJsonAsync("/api/v1/accounts", Body(), _ct);
         var body = await created.Content.ReadAsStringAsync(_ct);
@@ -79,7 +51,7 @@ public sealed class OnBehalfOfOAuthTests(MailEnvFixture fixture) : IAsyncLifetim
         var accountId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
 
         // Registration: the caller's own token starts a long-running OBO session for exactly the Exchange IMAP scope.
-        var start = Assert.Single(_acquisition.Calls);
+        var start = Assert.Single(_gateway.Calls);
         Assert.Equal(["https://outlook.office.com/IMAP.AccessAsUser.All"], start.Scopes);
         Assert.Equal("oid-196", (start.User?.FindFirst("oid") ?? start.User?.FindFirst(ClaimConstants.ObjectId))?.Value);
         Assert.Equal(TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto, start.SessionKeyIn);
@@ -91,7 +63,7 @@ public sealed class OnBehalfOfOAuthTests(MailEnvFixture fixture) : IAsyncLifetim
         Assert.True(mailboxes.StatusCode == HttpStatusCode.OK, $"{(int)mailboxes.StatusCode}: {list}");
         Assert.Contains("\"INBOX\"", list, StringComparison.Ordinal);
 
-        var later = _acquisition.Calls.Skip(1).ToList();
+        var later = _gateway.Calls.Skip(1).ToList();
         Assert.NotEmpty(later);
         Assert.All(later, c =>
         {
@@ -112,14 +84,14 @@ public sealed class OnBehalfOfOAuthTests(MailEnvFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task An_application_token_cannot_link_a_mailbox_on_behalf_of()
     {
-        using var client = _factory.CreateClient();
-        var token = _app.CreateToken("obo-daemon", scopes: "", roles: ["Mail.Read", "Mail.ReadWrite"],
+        using var client = _gateway.CreateClient();
+        var token = _gateway.App.CreateToken("obo-daemon", scopes: "", roles: ["Mail.Read", "Mail.ReadWrite"],
             extraClaims: new Dictionary<string, object> { ["tid"] = "tenant-obo", ["oid"] = "daemon-oid" });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.PostAsJsonAsync("/api/v1/accounts", Body(), _ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("oauth_on_behalf_of_unavailable", await response.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
-        Assert.Empty(_acquisition?.Calls ?? []);
+        Assert.Empty(_gateway.Calls);
     }
 
     private async Task ResetAsync(HttpClient client, string accountId)

@@ -8,10 +8,6 @@ using MailGateway.IntegrationTests.GraphQL;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
-using MailGateway.Tests.Shared;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Web;
 
@@ -26,38 +22,21 @@ public sealed class SmtpOnBehalfOfTests(MailEnvFixture fixture) : IAsyncLifetime
     private const string SmtpScope = "https://outlook.office.com/SMTP.Send";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private MailEnvironment _env = null!;
-    private GatewayApp _app = null!;
-    private WebApplicationFactory<Program> _factory = null!;
-    private FakeTokenAcquisition _acquisition = null!;
-    private string _tokenUser = "";
+    private OnBehalfOfGateway _gateway = null!;
 
     public async ValueTask InitializeAsync()
     {
         _env = await fixture.PostfixAsync();
-        _app = fixture.CreateApp();
-        _factory = _app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
-            services.AddSingleton<ITokenAcquisition>(sp => _acquisition = new FakeTokenAcquisition(() =>
-            {
-                var jwt = _env.MintImapOAuthToken(_tokenUser, TimeSpan.FromMinutes(10));
-                fixture.Secrets.Add(jwt);
-                return jwt;
-            }, sp.GetService<IHttpContextAccessor>()))));
+        _gateway = new OnBehalfOfGateway(fixture, _env, tokenUser: "");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _gateway.DisposeAsync();
 
-    /// <summary>A delegated token of an Entra ID user (tid + oid), as the EntraId provider would validate it.</summary>
+    /// <summary>A delegated token of an Entra ID user (tid + oid) whose mailbox is <paramref name="user"/>.</summary>
     private HttpClient EntraUserClient(string user)
     {
-        _tokenUser = user;
-        var client = _factory.CreateClient();
-        var token = _app.CreateToken($"obo-{user}", extraClaims: new Dictionary<string, object> { ["tid"] = "tenant-obo", ["oid"] = $"oid-{user}" });
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
+        _gateway.TokenUser = user;
+        return _gateway.EntraUserClient($"obo-{user}", $"oid-{user}");
     }
 
     private object SmtpBlock() => new { host = _env.Host, port = _env.SmtpPort, security = "starttls", oauth = new { mechanism = "xoauth2", onBehalfOf = true } };
@@ -66,7 +45,7 @@ public sealed class SmtpOnBehalfOfTests(MailEnvFixture fixture) : IAsyncLifetime
     /// the grant sits in the smtp slot (the IMAP password untouched), is never shown, and Postfix saw XOAUTH2.</summary>
     private async Task AssertSentOnBehalfOfAsync(Sender me, string to, string oid)
     {
-        var start = _acquisition.Calls.First();
+        var start = _gateway.Calls.First();
         Assert.Equal([SmtpScope], start.Scopes);
         Assert.Equal(oid, (start.User?.FindFirst("oid") ?? start.User?.FindFirst(ClaimConstants.ObjectId))?.Value);
         Assert.Equal(TokenAcquisitionOptions.LongRunningWebApiSessionKeyAuto, start.SessionKeyIn);
@@ -75,8 +54,8 @@ public sealed class SmtpOnBehalfOfTests(MailEnvFixture fixture) : IAsyncLifetime
         Assert.Equal("xoauth2", JsonDocument.Parse(shown).RootElement.GetProperty("smtp").GetProperty("auth").GetString());
         Assert.Equal("password", JsonDocument.Parse(shown).RootElement.GetProperty("imap").GetProperty("auth").GetString());
         Assert.DoesNotContain(start.SessionKeyOut!, shown, StringComparison.Ordinal);
-        var stored = await _app.Services.GetRequiredService<IAccountStore>().GetAsync(me.AccountId, Ct);
-        var protector = _app.Services.GetRequiredService<CredentialProtector>();
+        var stored = await _gateway.App.Services.GetRequiredService<IAccountStore>().GetAsync(me.AccountId, Ct);
+        var protector = _gateway.App.Services.GetRequiredService<CredentialProtector>();
         Assert.Equal(start.SessionKeyOut, protector.Unprotect(stored!.Smtp!.ProtectedSecret!).SessionKey);
         Assert.Equal(MailEnvironment.PasswordOf(me.User), protector.Unprotect(stored.ProtectedSecret!).Password);
 
@@ -85,7 +64,7 @@ public sealed class SmtpOnBehalfOfTests(MailEnvFixture fixture) : IAsyncLifetime
         await me.WaitForStateAsync(id, "sent");
         Assert.Single(await _env.WaitForMessageAsync(to, "INBOX", "Subject", marker, TimeSpan.FromSeconds(60), Ct));
 
-        var later = _acquisition.Calls.Skip(1).ToList();
+        var later = _gateway.Calls.Skip(1).ToList();
         Assert.NotEmpty(later);
         Assert.All(later, c =>
         {
@@ -118,7 +97,7 @@ public sealed class SmtpOnBehalfOfTests(MailEnvFixture fixture) : IAsyncLifetime
         var body = await created.Content.ReadAsStringAsync(Ct);
         Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode}: {body}");
         var me = new Sender("user175", JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!, client, _env);
-        Assert.Empty(_acquisition?.Calls ?? []); // a password account: no on-behalf-of grant yet
+        Assert.Empty(_gateway.Calls); // a password account: no on-behalf-of grant yet
 
         const string update = "mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { id smtp { auth } } }";
         var data = await GraphQLCalls.DataAsync(client, update, new { id = me.AccountId, input = new { smtp = SmtpBlock() } }, Ct);
@@ -130,13 +109,13 @@ public sealed class SmtpOnBehalfOfTests(MailEnvFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task An_application_token_cannot_register_smtp_on_behalf_of()
     {
-        using var client = _factory.CreateClient();
-        var token = _app.CreateToken("obo-smtp-daemon", scopes: "", roles: ["Mail.Read", "Mail.ReadWrite", "Mail.Send"],
+        using var client = _gateway.CreateClient();
+        var token = _gateway.App.CreateToken("obo-smtp-daemon", scopes: "", roles: ["Mail.Read", "Mail.ReadWrite", "Mail.Send"],
             extraClaims: new Dictionary<string, object> { ["tid"] = "tenant-obo", ["oid"] = "daemon-oid" });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.PostAsJsonAsync("/api/v1/accounts", Sender.Body(_env, "user173", SmtpBlock()), Ct);
         await MailUser.AssertProblemAsync(response, HttpStatusCode.BadRequest, "oauth_on_behalf_of_unavailable");
         Assert.Contains("smtp.oauth.onBehalfOf", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Empty(_acquisition?.Calls ?? []);
+        Assert.Empty(_gateway.Calls);
     }
 }
