@@ -9,9 +9,14 @@ namespace MailGateway.IntegrationTests.Faults;
 /// <summary>The setup of the Redis event-fault tests: a gateway on a private Redis (one redis-server or a Redis
 /// Cluster) watching one account, with a webhook and a SignalR subscription; <see cref="AppendAsync"/> and <see cref="AssertOnceAsync"/>
 /// check that a message is announced exactly once on both channels.</summary>
-internal sealed class EventFaultScenario(GatewayApp app, EventClient events, WebhookReceiver receiver, MailEnvFixture fixture, string user) : IAsyncDisposable
+internal sealed class EventFaultScenario(GatewayApp app, EventClient events, WebhookReceiver receiver, MailEnvFixture fixture, string user, string accountId) : IAsyncDisposable
 {
     public GatewayApp App => app;
+
+    /// <summary>The SignalR connection, subscribed to <see cref="AccountId"/>.</summary>
+    public EventClient Events => events;
+
+    public string AccountId => accountId;
 
     public static async Task<EventFaultScenario> StartAsync(MailEnvFixture fixture, MailEnvironment redis, string user, string owner, CancellationToken ct)
     {
@@ -36,22 +41,33 @@ internal sealed class EventFaultScenario(GatewayApp app, EventClient events, Web
         var events = await EventClient.ConnectAsync(app, app.CreateToken(owner), ct);
         await events.SubscribeAsync(accountId, ct);
         await events.WaitForAsync("account.connected", timeout: TimeSpan.FromSeconds(30));
-        return new EventFaultScenario(app, events, receiver, fixture, user);
+        return new EventFaultScenario(app, events, receiver, fixture, user, accountId);
     }
 
     /// <summary>Appends a message with <paramref name="subject"/> over IMAP (the gateway is not involved).</summary>
     public Task AppendAsync(string subject, CancellationToken ct) => fixture.Env.AppendAsync(user, "INBOX", TestMail.Create(subject), ct);
 
-    /// <summary>Waits for the message on both channels, leaves room for a duplicate, and asserts there is none.</summary>
-    public async Task AssertOnceAsync(string subject, TimeSpan within, CancellationToken ct)
+    /// <summary>Waits for the message on both channels.</summary>
+    public async Task WaitForAsync(string subject, TimeSpan within)
     {
         await events.WaitForAsync("message.created", e => EventClient.Subject(e) == subject, within);
         await receiver.WaitForAsync(1, within, r => Subject(r) == subject);
+    }
+
+    /// <summary>Waits for message <paramref name="subject"/> on both channels, leaves room for a duplicate, and asserts
+    /// there is none, for it and for the <paramref name="earlier"/> messages already waited for: one SignalR event and
+    /// one webhook id, delivered once.</summary>
+    public async Task AssertOnceAsync(TimeSpan within, CancellationToken ct, string subject, params string[] earlier)
+    {
+        await WaitForAsync(subject, within);
         await Task.Delay(TimeSpan.FromSeconds(3), ct); // room for a duplicate to show up
-        Assert.Single(events.OfType("message.created"), e => EventClient.Subject(e) == subject);
-        var deliveries = receiver.Received.Where(r => Subject(r) == subject).ToList();
-        Assert.Single(deliveries.Select(d => d.Id).Distinct());
-        Assert.Single(deliveries, d => d.AnsweredStatus is >= 200 and < 300);
+        foreach (var each in earlier.Prepend(subject))
+        {
+            Assert.Single(events.OfType("message.created"), e => EventClient.Subject(e) == each);
+            var deliveries = receiver.Received.Where(r => Subject(r) == each).ToList();
+            Assert.Single(deliveries.Select(d => d.Id).Distinct());
+            Assert.Single(deliveries, d => d.AnsweredStatus is >= 200 and < 300);
+        }
     }
 
     private static string? Subject(ReceivedWebhook r) =>

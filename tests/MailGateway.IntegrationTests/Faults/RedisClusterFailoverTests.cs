@@ -26,7 +26,7 @@ public sealed class RedisClusterFailoverTests(MailEnvFixture fixture)
         Assert.Equal(6, redis.RedisClusterPorts.Count);
         await using var scenario = await EventFaultScenario.StartAsync(fixture, redis, User, Owner, ct);
         await scenario.AppendAsync("Before the kill", ct);
-        await scenario.AssertOnceAsync("Before the kill", TimeSpan.FromSeconds(30), ct);
+        await scenario.WaitForAsync("Before the kill", TimeSpan.FromSeconds(30));
 
         var node = await redis.RedisClusterPrimaryOfAsync("{whq}", ct);
         Assert.Equal(node, await redis.RedisClusterPrimaryOfAsync("{accounts}", ct)); // the same master (slots 12717, 14365)
@@ -41,7 +41,7 @@ public sealed class RedisClusterFailoverTests(MailEnvFixture fixture)
         TestContext.Current.TestOutputHelper?.WriteLine($"replica {promoted} took over {killed.ElapsedMilliseconds} ms after SIGKILL of master {node}");
         Assert.NotEqual(node, promoted);
 
-        await scenario.AssertOnceAsync("After the kill", TimeSpan.FromSeconds(90), ct);
+        await scenario.AssertOnceAsync(TimeSpan.FromSeconds(90), ct, "After the kill", "Before the kill");
         TestContext.Current.TestOutputHelper?.WriteLine($"announced within {killed.ElapsedMilliseconds} ms after SIGKILL");
         await Recovery.WaitForOkAsync(http, "/api/v1/accounts", TimeSpan.FromSeconds(30), "after the promotion", ct);
         await Scale.RedisClusterTests.WaitReadyAsync(scenario.App, ct);

@@ -20,7 +20,7 @@ public sealed class RedisFreezeEventTests(MailEnvFixture fixture)
         await using var redis = await PrivateRedis.StartAsync(appendOnly: false, ct);
         await using var scenario = await EventFaultScenario.StartAsync(fixture, redis, User, Owner, ct);
         await scenario.AppendAsync("Before the freeze", ct);
-        await scenario.AssertOnceAsync("Before the freeze", TimeSpan.FromSeconds(30), ct);
+        await scenario.WaitForAsync("Before the freeze", TimeSpan.FromSeconds(30));
 
         await redis.FreezeRedisAsync();
         try
@@ -34,7 +34,7 @@ public sealed class RedisFreezeEventTests(MailEnvFixture fixture)
         }
 
         var thawed = Stopwatch.StartNew();
-        await scenario.AssertOnceAsync("During the freeze", TimeSpan.FromSeconds(90), ct);
+        await scenario.AssertOnceAsync(TimeSpan.FromSeconds(90), ct, "During the freeze", "Before the freeze");
         TestContext.Current.TestOutputHelper?.WriteLine($"announced within {thawed.ElapsedMilliseconds} ms after SIGCONT (3 s of it waiting for duplicates)");
     }
 }
