@@ -33,10 +33,11 @@ public sealed class RedisClusterFailoverTests(MailEnvFixture fixture)
         using var http = scenario.App.CreateClient(Owner);
         await redis.KillRedisClusterNodeAsync(node);
         var killed = Stopwatch.StartNew();
-        // Until the replica is promoted the account records are unreachable: 503 storage_unavailable, never a 500.
+        // The watcher sees this at once and fails to publish it until the replica is promoted (node timeout 1 s + election).
+        await scenario.AppendAsync("After the kill", ct);
+        // Until then the account records are unreachable too: 503 storage_unavailable, never a 500.
         using (var during = await http.GetAsync("/api/v1/accounts", ct))
             await RedisClusterFreezeTests.AssertStorageUnavailableAsync(during, ct);
-        await scenario.AppendAsync("After the kill", ct);
         var promoted = await redis.WaitForRedisClusterTakeoverAsync("{whq}", node, TimeSpan.FromSeconds(60), ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"replica {promoted} took over {killed.ElapsedMilliseconds} ms after SIGKILL of master {node}");
         Assert.NotEqual(node, promoted);
