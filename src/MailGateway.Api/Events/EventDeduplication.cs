@@ -1,6 +1,3 @@
-using StackExchange.Redis;
-using MailGateway.Api.Storage;
-
 namespace MailGateway.Api.Events;
 
 /// <summary>What a publish attempt found when it claimed an event id.</summary>
@@ -55,43 +52,6 @@ internal sealed class InMemoryEventDeduplicator : IEventDeduplicator
         lock (_lock) _claimed.Remove(eventId);
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>Cluster-wide: <c>mg:event:{id}</c> is <c>pending</c> (claimed, <see cref="EventsOptions.PublishClaimTtl"/>)
-/// while an attempt publishes, then <c>1</c> (published, <see cref="EventsOptions.DedupeWindow"/>). Survives restarts
-/// and failovers; a claim that a frozen Redis executed after the client gave up expires instead of blocking forever.</summary>
-internal sealed class RedisEventDeduplicator(IConnectionMultiplexer redis, RedisKeys keys, Microsoft.Extensions.Options.IOptions<EventsOptions> options) : IEventDeduplicator
-{
-    private const string Pending = "pending";
-
-    private const string ClaimScript = """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return 2 end
-        return 1
-        """;
-
-    private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
-    public async ValueTask<EventClaim> TryClaimAsync(string eventId, CancellationToken cancellationToken)
-    {
-        var ttl = (long)options.Value.PublishClaimTtl.TotalMilliseconds;
-        var result = (int)await redis.GetDatabase().ScriptEvaluateAsync(ClaimScript, [Key(eventId)], [Pending, ttl]).ConfigureAwait(false);
-        return (EventClaim)result;
-    }
-
-    public async ValueTask CompleteAsync(string eventId, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().StringSetAsync(Key(eventId), 1, options.Value.DedupeWindow).ConfigureAwait(false);
-
-    public async ValueTask ReleaseAsync(string eventId, CancellationToken cancellationToken)
-    {
-        try { await redis.GetDatabase().ScriptEvaluateAsync(ReleaseScript, [Key(eventId)], [Pending]).ConfigureAwait(false); }
-        catch (Exception ex) when (ex is RedisException or TimeoutException) { } // the claim expires by itself
-    }
-
-    private RedisKey Key(string eventId) => keys.Of("event", eventId);
 }
 
 /// <summary>A bounded set of recently seen ids (oldest forgotten first). Thread-safe.</summary>

@@ -18,7 +18,8 @@ internal sealed class EventFaultScenario(GatewayApp app, EventClient events, Web
 
     public string AccountId => accountId;
 
-    public static async Task<EventFaultScenario> StartAsync(MailEnvFixture fixture, MailEnvironment redis, string user, string owner, CancellationToken ct)
+    public static async Task<EventFaultScenario> StartAsync(MailEnvFixture fixture, MailEnvironment redis, string user, string owner, CancellationToken ct,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var receiver = await WebhookReceiver.StartAsync(ct);
         var app = fixture.CreateApp(o =>
@@ -32,6 +33,7 @@ internal sealed class EventFaultScenario(GatewayApp app, EventClient events, Web
             s["Webhooks:RetrySchedule:0"] = "00:00:00";
             s["Webhooks:RetrySchedule:1"] = "00:00:00.500";
             s["Webhooks:RetrySchedule:2"] = "00:00:01";
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) s[key] = value;
         });
         if (redis.IsRedisCluster) await RedisClusterTests.WaitReadyAsync(app, ct); // the multiplexer finds the primaries in the background
         using var http = app.CreateClient(owner);
