@@ -11,35 +11,14 @@ public sealed partial class MailEnvironment
         if (_cyrus is not { HasExited: false } master) return;
         var pids = new List<int> { master.Id };
         pids.AddRange(Descendants(master.Id));
-        await SignalGroupAsync("KILL", master.Id).ConfigureAwait(false);
+        await SignalAsync("KILL", master.Id, wholeGroup: true).ConfigureAwait(false);
         foreach (var pid in pids) await SignalAsync("KILL", pid).ConfigureAwait(false);
         await master.WaitForExitAsync().ConfigureAwait(false);
         master.Dispose();
         _cyrus = null;
         var until = System.Diagnostics.Stopwatch.StartNew();
-        while ((pids.Any(IsAlive) || GroupMembers(pids[0]).Any()) && until.Elapsed < TimeSpan.FromSeconds(10))
+        while ((pids.Any(IsAlive) || ProcessTable().Any(p => p.Group == pids[0] && p.State != "Z")) && until.Elapsed < TimeSpan.FromSeconds(10))
             await Task.Delay(20).ConfigureAwait(false);
-    }
-
-    private static async Task SignalGroupAsync(string signal, int processGroup)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", "--", $"-{processGroup}"])!;
-        await kill.WaitForExitAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Live processes whose process group is <paramref name="processGroup"/> (/proc/PID/stat field 5).</summary>
-    private static IEnumerable<int> GroupMembers(int processGroup)
-    {
-        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)) continue;
-            string stat;
-            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
-            catch (IOException) { continue; } // ended meanwhile
-            // "pid (comm) state ppid pgrp …": parse after the last ')' (comm may contain spaces).
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields.Length > 2 && fields[0] != "Z" && fields[2] == processGroup.ToString(System.Globalization.CultureInfo.InvariantCulture)) yield return pid;
-        }
     }
 
     /// <summary>Starts Cyrus again on the same ports with the same mail after <see cref="KillCyrusAsync"/>.</summary>

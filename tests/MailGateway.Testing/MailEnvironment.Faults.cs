@@ -99,22 +99,10 @@ public sealed partial class MailEnvironment
     private static IEnumerable<int> Descendants(int root)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, ppid, _, _) in ProcessTable())
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
-            try
-            {
-                // /proc/PID/stat: "pid (comm) state ppid …"; comm may contain spaces, so parse after the last ')'.
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                if (!children.TryGetValue(ppid, out var list)) children[ppid] = list = [];
-                list.Add(pid);
-            }
-            catch (IOException)
-            {
-                // The process ended meanwhile.
-            }
+            if (!children.TryGetValue(ppid, out var list)) children[ppid] = list = [];
+            list.Add(pid);
         }
         var result = new List<int>();
         var queue = new Queue<int>([root]);
@@ -130,9 +118,26 @@ public sealed partial class MailEnvironment
         return result;
     }
 
-    private static async Task SignalAsync(string signal, int pid)
+    /// <summary>Every process: pid, parent, process group and state, from /proc/PID/stat.</summary>
+    private static IEnumerable<(int Pid, int Parent, int Group, string State)> ProcessTable()
     {
-        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)])!;
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+            catch (IOException) { continue; } // the process ended meanwhile
+            // "pid (comm) state ppid pgrp …"; comm may contain spaces, so parse after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            yield return (pid, int.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture), fields[0]);
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/>, or to every member of its process group.</summary>
+    private static async Task SignalAsync(string signal, int pid, bool wholeGroup = false)
+    {
+        var target = (wholeGroup ? -pid : pid).ToString(CultureInfo.InvariantCulture);
+        using var kill = Process.Start("kill", [$"-{signal}", "--", target])!;
         await kill.WaitForExitAsync().ConfigureAwait(false);
     }
 
