@@ -87,6 +87,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Resets the kernel's peak-RSS mark (writing 5 to clear_refs), so a later peak belongs to one operation.</summary>
     public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
 
+    /// <summary>The process's threads now (from /proc).</summary>
+    public int Threads() => (int)ReadStatusKiB("Threads:");
+
+    /// <summary>The process's open file descriptors (sockets included) now.</summary>
+    public int OpenFiles() => Directory.GetFiles($"/proc/{_process.Id}/fd").Length;
+
     private long ReadStatusKiB(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))

@@ -5,7 +5,7 @@ using MailGateway.Bench;
 // Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--server dovecot|cyrus] [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
 //        [--push-samples N] [--process-warmup S]   (S s of requests to a fresh gateway process before its rows; default 30)
 //        [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
-//        --soak SECONDS [--soak-accounts N]   (soak run with fault injection instead of the benchmarks)
+//        --soak SECONDS [--soak-accounts N] [--soak-sample S]   (soak run with fault injection instead of the benchmarks; a memory sample every S s, default 60)
 //        --send [--messages N]   (sending: gateway vs direct MailKit SmtpClient against a private Postfix, and send → INBOX time)
 //        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
 //        --scale [--scale-instances N] [--scale-accounts M] [--scale-seconds S] [--scale-writers W]   (issue 15 item 7: N instances
@@ -20,7 +20,9 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length)
 {
     var accounts = Array.IndexOf(args, "--soak-accounts") is var a and >= 0 && a + 1 < args.Length ? int.Parse(args[a + 1], CultureInfo.InvariantCulture) : 10;
-    Console.WriteLine(await SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts, cts.Token));
+    var sample = Array.IndexOf(args, "--soak-sample") is var m and >= 0 && m + 1 < args.Length ? double.Parse(args[m + 1], CultureInfo.InvariantCulture) : 60;
+    Console.WriteLine(await MailGateway.Bench.Soak.SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts,
+        TimeSpan.FromSeconds(sample), cts.Token));
     return 0;
 }
 
