@@ -116,6 +116,22 @@ public class ProviderTests
     }
 
     [Fact]
+    public async Task Oidc_tokens_the_same_issuer_minted_for_another_application_are_refused_on_every_API()
+    {
+        await using var factory = OidcFactory();
+        using var client = factory.CreateClient();
+        var other = Token(OidcIssuer, "another-application", new() { ["sub"] = "u1", ["scp"] = "Mail.Read Mail.ReadWrite" });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", other);
+        using var rest = await client.GetAsync("/api/v1/accounts", _ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
+        using var graphQL = await client.PostAsync("/graphql", new StringContent("{\"query\":\"{ me { isAdmin } }\"}", System.Text.Encoding.UTF8, "application/json"), _ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, graphQL.StatusCode);
+        client.DefaultRequestHeaders.Authorization = null;
+        using var hub = await client.PostAsync($"/hubs/mail/negotiate?negotiateVersion=1&access_token={other}", null, _ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, hub.StatusCode);
+    }
+
+    [Fact]
     public async Task Hub_requests_may_carry_the_token_in_the_query_string()
     {
         await using var factory = OidcFactory();

@@ -35,6 +35,8 @@ internal sealed class MailEventsHub(IAccountAccess access, GatewayAuthorization 
             // Same answer for "does not exist" and "not yours": nothing leaks.
             throw new HubException(MailApiException.AccountNotFound().Error.CodedMessage);
         }
+        if (account.Disabled)
+            throw MailApiException.AccountDisabled(); // a disabled account serves nothing, events included (as on GraphQL)
         await subscriptions.AddAsync(Context.ConnectionId, account.Id, Context.ConnectionAborted).ConfigureAwait(false);
     }
 

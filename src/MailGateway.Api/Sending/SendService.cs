@@ -101,8 +101,9 @@ public sealed partial class SendService(
         return SubmissionDto.From(after);
     }
 
+    /// <summary>Sending, the outbox and canceling, like every other mail API: a disabled account serves nothing (409).</summary>
     private async Task<Account> FindAsync(Caller caller, string accountId, CancellationToken cancellationToken) =>
-        await accounts.FindAsync(caller, accountId, cancellationToken).ConfigureAwait(false) ?? throw MailApiException.AccountNotFound();
+        await accounts.FindUsableAsync(caller, accountId, cancellationToken).ConfigureAwait(false);
 
     private async Task<SubmissionDto?> KnownAsync(Account account, string? key, CancellationToken cancellationToken)
     {
@@ -115,9 +116,6 @@ public sealed partial class SendService(
 
     private static void RequireSmtp(Account account)
     {
-        // Like every other API: a disabled account serves nothing.
-        if (account.Disabled)
-            throw MailApiException.AccountDisabled();
         if (account.Smtp is null)
             throw new MailApiException(StatusCodes.Status422UnprocessableEntity, "smtp_not_configured", "The account has no SMTP settings.",
                 "Add smtp: {host, port, security} to the account (PATCH) to send from it.");

@@ -15,8 +15,7 @@ internal static class MailEventSubscription
         var caller = context.RequireMailRead();
         var accountId = context.GetArgument<string>("accountId");
         var types = context.GetArgument<List<string>?>("types");
-        var account = await context.Service<IAccountAccess>().FindAsync(caller, accountId, context.CancellationToken)
-            ?? throw MailApiException.AccountNotFound();
+        var account = await context.Service<IAccountAccess>().FindUsableAsync(caller, accountId, context.CancellationToken); // 409 when disabled
         var filter = types is { Count: > 0 } ? types.ToHashSet(StringComparer.Ordinal) : null;
         var logger = context.Service<ILoggerFactory>().CreateLogger(typeof(MailEventSubscription));
         var demand = await context.Service<IWatchDemand>().AcquireAsync(account.Id, WatchDemandSources.GraphQL, context.CancellationToken);
