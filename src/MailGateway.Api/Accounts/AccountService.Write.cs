@@ -78,7 +78,7 @@ internal sealed partial class AccountService
 
         await store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
         if (credentialsChanged || updated.Disabled != account.Disabled)
-            await pool.ResetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            await connections.CloseEverywhereAsync(account.Id, cancellationToken).ConfigureAwait(false);
         AccountsLog.Updated(logger, account.Id, credentialsChanged, updated.Disabled);
         return Response(updated);
     }
