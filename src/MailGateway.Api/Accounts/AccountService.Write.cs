@@ -87,7 +87,7 @@ internal sealed partial class AccountService
         var saved = await store.UpdateAsync(account.Id, current => Changes(current, updated, request, credentialsChanged), cancellationToken)
             .ConfigureAwait(false) ?? throw MailApiException.AccountNotFound();
         if (credentialsChanged || saved.Disabled != account.Disabled)
-            await pool.ResetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            await connections.CloseEverywhereAsync(account.Id, cancellationToken).ConfigureAwait(false);
         AccountsLog.Updated(logger, account.Id, credentialsChanged, saved.Disabled);
         return Response(saved);
     }
