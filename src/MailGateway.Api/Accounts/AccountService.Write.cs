@@ -47,7 +47,13 @@ internal sealed partial class AccountService
             await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-        await store.SaveAsync(account, cancellationToken).ConfigureAwait(false);
+        // The cap is checked again in the same atomic step as the write: concurrent registrations all passed the early
+        // check while they waited on IMAP and SMTP, and must not pass the cap together.
+        if (!await store.CreateAsync(account, max, cancellationToken).ConfigureAwait(false))
+        {
+            await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+            throw AccountLimitsOptions.LimitReached(max);
+        }
         AccountsLog.Registered(logger, account.Id, account.OwnerId, account.Host, account.Port);
         return Response(account);
     }
