@@ -84,7 +84,7 @@ internal static class SoakBenchmark
             try
             {
                 await env.AppendAsync(users[n % users.Count], "INBOX", message, ct);
-                ledger.Append(subject);
+                ledger.Append(subject, users[n % users.Count]);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

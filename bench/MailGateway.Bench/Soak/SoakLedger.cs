@@ -11,8 +11,8 @@ internal sealed class SoakLedger
     private int _transportErrors;
     private int _appendFailures;
 
-    /// <summary>Subject → (APPEND done, <see cref="Stopwatch.GetTimestamp"/>; index of its fault window).</summary>
-    public ConcurrentDictionary<string, (long At, int Window)> Appended { get; } = new(StringComparer.Ordinal);
+    /// <summary>Subject → (APPEND done, <see cref="Stopwatch.GetTimestamp"/>; index of its fault window; the user it went to).</summary>
+    public ConcurrentDictionary<string, (long At, int Window, string User)> Appended { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Subject → first SignalR <c>message.created</c> (timestamp).</summary>
     public ConcurrentDictionary<string, long> Pushed { get; } = new(StringComparer.Ordinal);
@@ -33,7 +33,7 @@ internal sealed class SoakLedger
     /// <summary>Starts the window of a fault of kind <paramref name="kind"/>.</summary>
     public void Open(string kind) { lock (_windows) _windows.Add(new SoakWindow(kind)); }
 
-    public void Append(string subject) => Appended[subject] = (Stopwatch.GetTimestamp(), CurrentIndex);
+    public void Append(string subject, string user) => Appended[subject] = (Stopwatch.GetTimestamp(), CurrentIndex, user);
 
     public void AppendFailed() => Interlocked.Increment(ref _appendFailures);
 
@@ -57,8 +57,10 @@ internal sealed class SoakLedger
     }
 }
 
-/// <summary>One fault window: its kind and the HTTP statuses answered in it (0 = no answer: a transport error).</summary>
+/// <summary>One fault window: its kind, its start and the HTTP statuses answered in it (0 = no answer: a transport error).</summary>
 internal sealed record SoakWindow(string Kind)
 {
+    public long Started { get; } = Stopwatch.GetTimestamp();
+
     public ConcurrentDictionary<int, int> Statuses { get; } = new();
 }

@@ -42,6 +42,8 @@ internal static class SoakReport
             foreach (var i in indexes) foreach (var (code, n) in windows[i].Statuses) statuses[code] = statuses.GetValueOrDefault(code) + n;
             Line($"  {kind} ×{indexes.Count}: appended {appended}, SignalR lost {expected.Keys.Count(s => In(s) && !ledger.Pushed.ContainsKey(s))} (p99 {P(kindPush, 0.99):F0} ms, max {P(kindPush, 1):F0} ms), webhooks lost {expected.Keys.Count(s => In(s) && !hooked.ContainsKey(s))}; answers {Statuses(statuses)}");
         }
+        Line($"late events (SignalR > 2 s after the APPEND), per fault; times from the fault's start:");
+        for (var i = 0; i < windows.Count; i++) Late(text, windows[i], expected.Where(e => e.Value.Window == i).ToList(), ledger.Pushed);
         Line($"memory (RSS from /proc; managed heap after the last GC and GC-committed memory from the gateway's /metrics):");
         foreach (var s in run.Memory.Append(run.AfterDrain))
             Line($"  {s.At.TotalMinutes,5:F1} min  RSS {s.RssMiB,5:F0} MiB  heap {s.HeapMiB,5:F1} MiB  committed {s.CommittedMiB,5:F0} MiB  gen2 GCs {s.Gen2,4:F0}  threads {s.Threads,3}  fds {s.OpenFiles,4}{(s == run.AfterDrain ? "  (after the drain)" : "")}");
@@ -63,10 +65,19 @@ internal static class SoakReport
         return string.Create(Inv, $"memory verdict: second half ({mid.At.TotalMinutes:F1} → {end.At.TotalMinutes:F1} min) RSS {mid.RssMiB:F0} → {end.RssMiB:F0} MiB ({rss:+0;-0} MiB, {rss / minutes:+0.0;-0.0} MiB/min), heap {mid.HeapMiB:F1} → {end.HeapMiB:F1} MiB ({heap:+0.0;-0.0}), first half RSS {samples[0].RssMiB:F0} → {mid.RssMiB:F0} MiB: {(bounded ? "levels off" : "STILL GROWING")} (criterion: second-half RSS growth ≤ 5 % of the mid-run RSS)");
     }
 
+    private static void Late(StringBuilder text, SoakWindow window, List<KeyValuePair<string, (long At, int Window, string User)>> appended, IReadOnlyDictionary<string, long> pushed)
+    {
+        double Since(long at) => Stopwatch.GetElapsedTime(window.Started, at).TotalSeconds;
+        var late = appended.Where(e => !pushed.ContainsKey(e.Key) || Stopwatch.GetElapsedTime(e.Value.At, pushed[e.Key]).TotalSeconds > 2).ToList();
+        if (late.Count == 0) return;
+        var delivered = late.Where(e => pushed.ContainsKey(e.Key)).Select(e => Since(pushed[e.Key])).DefaultIfEmpty(double.NaN).ToList();
+        text.AppendLine(string.Create(Inv, $"  {window.Kind}: {late.Count} of {appended.Count} ({late.Select(e => e.Value.User).Distinct().Count()} accounts), appended +{late.Min(e => Since(e.Value.At)):F1}..+{late.Max(e => Since(e.Value.At)):F1} s, delivered +{delivered.Min():F1}..+{delivered.Max():F1} s"));
+    }
+
     private static string Statuses(IEnumerable<KeyValuePair<int, int>> statuses) =>
         string.Join(" ", statuses.OrderBy(s => s.Key).Select(s => s.Key == 0 ? $"none={s.Value}" : $"{s.Key}={s.Value}"));
 
-    private static double[] Latencies(IReadOnlyDictionary<string, (long At, int Window)> expected, IReadOnlyDictionary<string, long> delivered, Func<string, bool> filter) =>
+    private static double[] Latencies(IReadOnlyDictionary<string, (long At, int Window, string User)> expected, IReadOnlyDictionary<string, long> delivered, Func<string, bool> filter) =>
         [.. expected.Where(e => filter(e.Key) && delivered.ContainsKey(e.Key))
             .Select(e => Math.Max(0, Stopwatch.GetElapsedTime(e.Value.At, delivered[e.Key]).TotalMilliseconds)).Order()];
 

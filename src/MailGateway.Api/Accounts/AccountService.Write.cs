@@ -47,7 +47,13 @@ internal sealed partial class AccountService
             await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-        await store.SaveAsync(account, cancellationToken).ConfigureAwait(false);
+        // The cap is checked again in the same atomic step as the write: concurrent registrations all passed the early
+        // check while they waited on IMAP and SMTP, and must not pass the cap together.
+        if (!await store.CreateAsync(account, max, cancellationToken).ConfigureAwait(false))
+        {
+            await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+            throw AccountLimitsOptions.LimitReached(max);
+        }
         AccountsLog.Registered(logger, account.Id, account.OwnerId, account.Host, account.Port);
         return Response(account);
     }
@@ -76,12 +82,28 @@ internal sealed partial class AccountService
         if (request.Smtp is not null || request.Aliases is not null)
             updated = await SmtpAccountSettings.ApplyAsync(updated, request.Smtp, request.Aliases, newSecret, user, services, cancellationToken).ConfigureAwait(false);
 
-        await store.SaveAsync(updated, cancellationToken).ConfigureAwait(false);
-        if (credentialsChanged || updated.Disabled != account.Disabled)
-            await pool.ResetAsync(account.Id, cancellationToken).ConfigureAwait(false);
-        AccountsLog.Updated(logger, account.Id, credentialsChanged, updated.Disabled);
-        return Response(updated);
+        // Field-level compare-and-set: the verifications above wait on IMAP, SMTP or a token endpoint; a delete, a disable
+        // or a rotated refresh token stored meanwhile must not be undone by writing back the record read before them.
+        var saved = await store.UpdateAsync(account.Id, current => Changes(current, updated, request, credentialsChanged), cancellationToken)
+            .ConfigureAwait(false) ?? throw MailApiException.AccountNotFound();
+        if (credentialsChanged || saved.Disabled != account.Disabled)
+            await connections.CloseEverywhereAsync(account.Id, cancellationToken).ConfigureAwait(false);
+        AccountsLog.Updated(logger, account.Id, credentialsChanged, saved.Disabled);
+        return Response(saved);
     }
+
+    /// <summary>The fields a PATCH asked for, applied to the record as it is now; the others stay as they are.</summary>
+    private static Account Changes(Account current, Account updated, UpdateAccountRequest request, bool credentialsChanged) => current with
+    {
+        DisplayName = request.DisplayName is null ? current.DisplayName : updated.DisplayName,
+        Disabled = request.Disabled ?? current.Disabled,
+        UpdatedAt = updated.UpdatedAt,
+        Mechanism = credentialsChanged ? updated.Mechanism : current.Mechanism,
+        ProtectedSecret = credentialsChanged ? updated.ProtectedSecret : current.ProtectedSecret,
+        CredentialStamp = credentialsChanged ? updated.CredentialStamp : current.CredentialStamp,
+        Smtp = request.Smtp is null ? current.Smtp : updated.Smtp,
+        Aliases = request.Aliases is null ? current.Aliases : updated.Aliases,
+    };
 
     /// <summary>Logs in once with the offered secret; throws the refusal to answer.</summary>
     private async Task VerifyAsync(Account account, StoredSecret secret, CancellationToken cancellationToken)

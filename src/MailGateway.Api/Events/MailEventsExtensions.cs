@@ -66,8 +66,8 @@ internal static class MailEventsExtensions
             services.TryAddSingleton<EventStreamReader>();
             services.AddHostedService(sp => sp.GetRequiredService<EventStreamReader>());
             services.AddHostedService<RedisBootMarker>();
-            // The backplane carries the one group send of the publishing instance to every instance's clients
-            // (see SignalRMailEventSink for why that is exactly once per client).
+            // Events reach SignalR clients from the Redis Stream on every instance, not through the backplane
+            // (SignalRMailEventSink); the backplane is there for anything sent to a connection of another instance.
             signalR.AddStackExchangeRedis(config[RedisConfiguration.ConfigurationKey]!, o =>
             {
                 o.Configuration.ChannelPrefix = RedisChannel.Literal(keys.Name("signalr"));

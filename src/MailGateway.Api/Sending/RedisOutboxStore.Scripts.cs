@@ -89,9 +89,11 @@ internal sealed partial class RedisOutboxStore
         return 1
         """;
 
-    // KEYS: s, due, m. ARGV: id, json, retentionSeconds. Answers the state afterwards ('' = no such submission).
+    // KEYS: s, due, m. ARGV: id, json, retentionSeconds, json read before (compare-and-set: the canceled record is made
+    // from it). Answers the state afterwards ('' = no such submission, '!changed' = the record changed since it was read).
     private const string CancelScript = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return '' end
+        if redis.call('HGET', KEYS[1], 'json') ~= ARGV[4] then return '!changed' end
         local state = redis.call('HGET', KEYS[1], 'state')
         if (state == 'queued' or state == 'scheduled') and not redis.call('HGET', KEYS[1], 'lease') then
           redis.call('HSET', KEYS[1], 'state', 'canceled', 'json', ARGV[2])

@@ -103,12 +103,26 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
 
     public async Task<Submission?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var current = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (current is null) return null;
-        var canceled = current with { State = SubmissionStates.Canceled, UpdatedAt = now };
+        // Compare-and-set: the worker may record an attempt between the read and the write; then read again.
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var json = (string?)await Db.HashGetAsync(SubmissionKey(id), "json").ConfigureAwait(false);
+            if (json is null) return null;
+            var (changed, after) = await TryCancelAsync(id, json, now, cancellationToken).ConfigureAwait(false);
+            if (!changed) return after;
+        }
+        throw new RedisException($"The submission '{id}' kept changing; it was not canceled.");
+    }
+
+    /// <summary>One compare-and-set try: the canceled record is made from <paramref name="read"/> (the stored JSON as
+    /// read before) and written only while the stored record is still that one; else <c>Changed</c> and nothing written.</summary>
+    internal async Task<(bool Changed, Submission? After)> TryCancelAsync(string id, string read, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var canceled = JsonSerializer.Deserialize<Submission>(read, Json)! with { State = SubmissionStates.Canceled, UpdatedAt = now };
         var state = (string?)await Db.ScriptEvaluateAsync(CancelScript, [SubmissionKey(id), _due, MimeKey(id)],
-            [id, JsonSerializer.Serialize(canceled, Json), RetentionSeconds]).ConfigureAwait(false);
-        return string.IsNullOrEmpty(state) ? null : await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            [id, JsonSerializer.Serialize(canceled, Json), RetentionSeconds, read]).ConfigureAwait(false);
+        if (state == "!changed") return (true, null);
+        return (false, string.IsNullOrEmpty(state) ? null : await GetAsync(id, cancellationToken).ConfigureAwait(false));
     }
 
     private static Submission? Read(RedisValue json, RedisValue state) =>
