@@ -96,14 +96,8 @@ public sealed class RedisFreezeSendingTests(MailEnvFixture fixture)
 
     private static async Task AssertStorageUnavailableAsync(Task<HttpResponseMessage> request)
     {
-        using (var response = await request)
-        {
-            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected 503, got {(int)response.StatusCode}: {body}");
-            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After");
-            using var json = JsonDocument.Parse(body);
-            Assert.Equal("storage_unavailable", json.RootElement.GetProperty("code").GetString());
-        }
+        using var response = await request;
+        await RedisClusterFreezeTests.AssertStorageUnavailableAsync(response, TestContext.Current.CancellationToken);
     }
 
     private static async Task AssertGraphQLStorageUnavailableAsync(HttpClient client, string query, object variables)
