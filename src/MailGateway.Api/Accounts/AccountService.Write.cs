@@ -47,7 +47,13 @@ internal sealed partial class AccountService
             await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-        await store.SaveAsync(account, cancellationToken).ConfigureAwait(false);
+        // The cap is checked again in the same atomic step as the write: concurrent registrations all passed the early
+        // check while they waited on IMAP and SMTP, and must not pass the cap together.
+        if (!await store.CreateAsync(account, max, cancellationToken).ConfigureAwait(false))
+        {
+            await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+            throw AccountLimitsOptions.LimitReached(max);
+        }
         AccountsLog.Registered(logger, account.Id, account.OwnerId, account.Host, account.Port);
         return Response(account);
     }
@@ -81,7 +87,7 @@ internal sealed partial class AccountService
         var saved = await store.UpdateAsync(account.Id, current => Changes(current, updated, request, credentialsChanged), cancellationToken)
             .ConfigureAwait(false) ?? throw MailApiException.AccountNotFound();
         if (credentialsChanged || saved.Disabled != account.Disabled)
-            await pool.ResetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+            await connections.CloseEverywhereAsync(account.Id, cancellationToken).ConfigureAwait(false);
         AccountsLog.Updated(logger, account.Id, credentialsChanged, saved.Disabled);
         return Response(saved);
     }

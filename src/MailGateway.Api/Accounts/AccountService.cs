@@ -12,7 +12,7 @@ namespace MailGateway.Api.Accounts;
 /// each API maps through <see cref="ErrorCatalogue"/>. Scoped: SMTP verification resolves the request's services.
 /// </summary>
 internal sealed partial class AccountService(
-    IAccountStore store, IAccountAccess access, IImapSessionPool pool, CredentialProtector protector, IImapOAuthGrants oauthGrants,
+    IAccountStore store, IAccountAccess access, IImapSessionPool pool, AccountConnections connections, CredentialProtector protector, IImapOAuthGrants oauthGrants,
     PendingCredentials pending, ISecurityLogStore securityLog, IServiceProvider services, TimeProvider time, ILogger<Account> logger)
 {
     /// <summary>The caller's account, or null when it does not exist or is not the caller's (the same answer for both).</summary>
@@ -42,7 +42,7 @@ internal sealed partial class AccountService(
         var account = await access.FindAsync(Caller.From(user), accountId, cancellationToken).ConfigureAwait(false);
         if (account is null || !await store.DeleteAsync(account.Id, cancellationToken).ConfigureAwait(false))
             throw MailApiException.AccountNotFound();
-        await pool.ResetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
+        await connections.CloseEverywhereAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         await securityLog.DeleteAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         await oauthGrants.ForgetAsync(account.Id, CancellationToken.None).ConfigureAwait(false);
         AccountsLog.Removed(logger, account.Id);
@@ -51,7 +51,7 @@ internal sealed partial class AccountService(
     public async Task<AccountResponse> ResetAsync(ClaimsPrincipal user, string accountId, CancellationToken cancellationToken)
     {
         var account = await RequireAsync(user, accountId, cancellationToken).ConfigureAwait(false);
-        await pool.ResetAsync(account.Id, cancellationToken).ConfigureAwait(false);
+        await connections.CloseEverywhereAsync(account.Id, cancellationToken).ConfigureAwait(false);
         AccountsLog.Reset(logger, account.Id);
         return Response(account);
     }

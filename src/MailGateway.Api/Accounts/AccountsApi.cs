@@ -27,6 +27,8 @@ internal static partial class AccountsApi
         services.AddSingleton<IAccountAccess, AccountAccess>();
         services.AddOptions<AccountLimitsOptions>().BindConfiguration(AccountLimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<AccountService>();
+        services.AddSingleton<AccountConnections>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountConnections>()); // subscribes to the other instances' closes
         services.AddSingleton<CredentialProtector>();
         services.AddSingleton<PendingCredentials>();
         services.AddSingleton<IImapCredentialProvider, StoredCredentialProvider>();

@@ -21,6 +21,10 @@ internal static partial class AccountsLog
     [LoggerMessage(3807, LogLevel.Information, "Account {AccountId}: OAuth access token refreshed", EventName = "OAuthTokenRefreshed")]
     public static partial void TokenRefreshed(ILogger logger, string accountId);
 
+    [LoggerMessage(3900, LogLevel.Warning, "Could not ask the other instances to close the pooled connections of account {AccountId}; theirs close at the idle timeout",
+        EventName = "AccountConnectionsBroadcastFailed")]
+    public static partial void CloseBroadcastFailed(ILogger logger, string? accountId, Exception exception);
+
     [LoggerMessage(3806, LogLevel.Warning, "Could not record a login outcome for account {AccountId}", EventName = "SecurityLogWriteFailed")]
     public static partial void SecurityLogWriteFailed(ILogger logger, Exception exception, string accountId);
 }

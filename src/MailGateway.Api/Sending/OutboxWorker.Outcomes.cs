@@ -13,7 +13,7 @@ internal sealed partial class OutboxWorker
         var next = now + Options.RetryDelay(Math.Max(1, submission.Attempts));
         // A sent message retrying recipients answered 4xx stays sent: the accepted ones have it.
         var deferred = submission with { State = submission.Accepted ? SubmissionStates.Sent : SubmissionStates.Queued, LastReply = reply, NextAttemptAt = next, UpdatedAt = now };
-        if (!await outbox.ReleaseAsync(claim, deferred, next, CancellationToken.None).ConfigureAwait(false))
+        if (!await LeaseBoundRetry.RunAsync(claim, time, () => outbox.ReleaseAsync(claim, deferred, next, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
             SendingLog.LeaseLost(logger, submission.Id);
         SendingLog.Deferred(logger, submission.Id, submission.AccountId, submission.Attempts, next, $"{reply.Code} {reply.Text}");
     }
@@ -29,11 +29,11 @@ internal sealed partial class OutboxWorker
             NextAttemptAt = null,
             UpdatedAt = time.GetUtcNow(),
         };
-        if (!await outbox.ReleaseAsync(claim, failed, null, CancellationToken.None).ConfigureAwait(false))
+        if (!await LeaseBoundRetry.RunAsync(claim, time, () => outbox.ReleaseAsync(claim, failed, null, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
             SendingLog.LeaseLost(logger, submission.Id);
         if (!submission.Accepted) metrics.Submission("failed");
         SendingLog.Failed(logger, submission.Id, submission.AccountId, reply.Code, reply.Text);
-        await followUp.PublishFailedAsync(failed, permanent: reply.Code is >= 500 and < 600 || reply.Code == 0, cancellationToken).ConfigureAwait(false);
+        await followUp.PublishFailedAsync(claim, failed, permanent: reply.Code is >= 500 and < 600 || reply.Code == 0, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>After a retry of 4xx recipients: due again while some are still pending, else finished.</summary>
@@ -46,7 +46,7 @@ internal sealed partial class OutboxWorker
             return;
         }
         DateTimeOffset? next = submission.Recipients.Any(r => r.State == "pending") ? now + Options.RetryDelay(Math.Max(1, submission.Attempts)) : null;
-        if (!await outbox.ReleaseAsync(claim, submission with { NextAttemptAt = next, UpdatedAt = now }, next, CancellationToken.None).ConfigureAwait(false))
+        if (!await LeaseBoundRetry.RunAsync(claim, time, () => outbox.ReleaseAsync(claim, submission with { NextAttemptAt = next, UpdatedAt = now }, next, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
             SendingLog.LeaseLost(logger, submission.Id);
     }
 }

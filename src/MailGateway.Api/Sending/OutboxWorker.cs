@@ -51,6 +51,8 @@ internal sealed partial class OutboxWorker(
 
     internal async Task ProcessAsync(OutboxClaim claim, CancellationToken cancellationToken)
     {
+        // The claim was taken just before: keep a margin so no retried write outlives the lease.
+        claim = claim with { LeaseEnds = claim.LeaseEnds ?? time.GetUtcNow() + Options.Lease * 0.8 };
         var submission = claim.Submission;
         if (submission.Accepted && !submission.FollowedUp)
         {
@@ -58,7 +60,7 @@ internal sealed partial class OutboxWorker(
             await followUp.RunAsync(claim, submission, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var account = await accounts.GetAsync(submission.AccountId, cancellationToken).ConfigureAwait(false);
+        var account = await LeaseBoundRetry.RunAsync(claim, time, () => accounts.GetAsync(submission.AccountId, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (account?.ToSmtpAccount() is not { } smtpAccount)
         {
             await FailAsync(claim, submission, new SubmissionReply(0, "The account or its SMTP settings were removed."), submission.Recipients, cancellationToken).ConfigureAwait(false);
@@ -69,7 +71,7 @@ internal sealed partial class OutboxWorker(
             await DeferAsync(claim, submission, new SubmissionReply(0, "The account is disabled."), cancellationToken).ConfigureAwait(false);
             return;
         }
-        var mime = await outbox.GetMimeAsync(submission.Id, cancellationToken).ConfigureAwait(false);
+        var mime = await LeaseBoundRetry.RunAsync(claim, time, () => outbox.GetMimeAsync(submission.Id, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (mime is null)
         {
             await FailAsync(claim, submission, new SubmissionReply(0, "The stored message is gone."), submission.Recipients, cancellationToken).ConfigureAwait(false);
@@ -80,7 +82,7 @@ internal sealed partial class OutboxWorker(
         var pending = submission.Recipients.Where(r => r.State == "pending").Select(r => r.Address).ToList();
         if (pending.Count == 0)
         {
-            await outbox.ReleaseAsync(claim, submission with { NextAttemptAt = null }, null, CancellationToken.None).ConfigureAwait(false);
+            await LeaseBoundRetry.RunAsync(claim, time, () => outbox.ReleaseAsync(claim, submission with { NextAttemptAt = null }, null, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
             return;
         }
         SmtpSendResult result;
@@ -142,7 +144,7 @@ internal sealed partial class OutboxWorker(
         };
         metrics.Attempt("accepted", result.Reply.Class);
         metrics.Accepted(time.GetUtcNow() - submission.CreatedAt);
-        if (!await outbox.CheckpointAsync(claim, accepted, CancellationToken.None).ConfigureAwait(false))
+        if (!await LeaseBoundRetry.RunAsync(claim, time, () => outbox.CheckpointAsync(claim, accepted, CancellationToken.None), CancellationToken.None).ConfigureAwait(false))
             SendingLog.LeaseLost(logger, submission.Id);
         SendingLog.Sent(logger, submission.Id, submission.AccountId, accepted.Attempts);
         await followUp.RunAsync(claim, accepted, cancellationToken).ConfigureAwait(false);

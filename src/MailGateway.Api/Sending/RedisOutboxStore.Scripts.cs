@@ -24,8 +24,22 @@ internal sealed partial class RedisOutboxStore
         return ARGV[1]
         """;
 
-    // KEYS: due, processing. ARGV: nowMs, leaseUntilMs, token, prefix.
+    // KEYS: due, processing. ARGV: nowMs, leaseUntilMs, token, prefix, leftover tokens (comma-separated, '' = none): claims
+    // this instance asked for but never heard back from (a stalled Redis ran them later); they go back to due at once
+    // instead of waiting out their lease.
     private const string ClaimScript = """
+        if ARGV[5] ~= '' then
+          local mine = {}
+          for t in string.gmatch(ARGV[5], '[^,]+') do mine[t] = true end
+          for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+            local lease = redis.call('HGET', ARGV[4] .. 's:' .. id, 'lease')
+            if lease and mine[lease] then
+              redis.call('ZREM', KEYS[2], id)
+              redis.call('HDEL', ARGV[4] .. 's:' .. id, 'lease')
+              redis.call('ZADD', KEYS[1], ARGV[1], id)
+            end
+          end
+        end
         local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, 100)
         for _, id in ipairs(expired) do
           redis.call('ZREM', KEYS[2], id)

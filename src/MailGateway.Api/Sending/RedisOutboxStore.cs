@@ -16,6 +16,8 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     /// <summary>Finished submissions (and their MIME) stay listable this long.</summary>
     private static readonly long RetentionSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
 
+    private readonly LeftoverClaims _leftoverClaims = new();
+
     private IDatabase Db => redis.GetDatabase();
 
     private RedisKey SubmissionKey(string id) => _prefix + "s:" + id;
@@ -71,8 +73,18 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         var token = Guid.NewGuid().ToString("N");
-        var result = await Db.ScriptEvaluateAsync(ClaimScript, [_due, _processing],
-            [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, _prefix]).ConfigureAwait(false);
+        var leftovers = _leftoverClaims.Take();
+        RedisResult result;
+        try
+        {
+            result = await Db.ScriptEvaluateAsync(ClaimScript, [_due, _processing],
+                [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, _prefix, string.Join(',', leftovers)]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _leftoverClaims.Keep([.. leftovers, token]); // Redis may still run this claim: the next one takes it back
+            throw;
+        }
         if (result.IsNull || result.Resp2Type != ResultType.Array)
             return null;
         var parts = (RedisResult[])result!;

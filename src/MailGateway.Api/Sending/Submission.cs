@@ -51,7 +51,11 @@ public sealed record Submission
 }
 
 /// <summary>A submission under this instance's processing lease.</summary>
-public sealed record OutboxClaim(Submission Submission, string LeaseToken);
+public sealed record OutboxClaim(Submission Submission, string LeaseToken)
+{
+    /// <summary>Until when this instance may rely on the lease (set by the worker when it starts processing; null: unknown).</summary>
+    public DateTimeOffset? LeaseEnds { get; init; }
+}
 
 /// <summary>The outbox: Redis when <c>Redis:Configuration</c> is set, else in memory. Every state change is atomic.</summary>
 public interface IOutboxStore

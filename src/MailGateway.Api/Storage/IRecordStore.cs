@@ -21,6 +21,9 @@ public interface IRecordStore<T> where T : class, IStoredRecord
     Task<IReadOnlyList<T>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default);
     /// <summary>Every record, oldest first.</summary>
     Task<IReadOnlyList<T>> ListAllAsync(CancellationToken cancellationToken = default);
+    /// <summary>Creates the record unless its owner already has <paramref name="maxPerOwner"/> records or the id is taken
+    /// (one atomic step, so concurrent creates cannot pass a per-user cap together). False when refused.</summary>
+    Task<bool> CreateAsync(T record, int maxPerOwner, CancellationToken cancellationToken = default);
     /// <summary>Creates or replaces the whole record (the owner's own edits).</summary>
     Task SaveAsync(T record, CancellationToken cancellationToken = default);
     Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);

@@ -6,6 +6,7 @@ namespace MailGateway.Api.Storage;
 internal class InMemoryRecordStore<T> : IRecordStore<T> where T : class, IStoredRecord
 {
     private readonly ConcurrentDictionary<string, T> _records = new(StringComparer.Ordinal);
+    private readonly Lock _creating = new();
 
     public Task<T?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.GetValueOrDefault(id));
@@ -21,6 +22,17 @@ internal class InMemoryRecordStore<T> : IRecordStore<T> where T : class, IStored
         ArgumentNullException.ThrowIfNull(record);
         _records[record.Id] = record;
         return Task.CompletedTask;
+    }
+
+    public Task<bool> CreateAsync(T record, int maxPerOwner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        lock (_creating)
+        {
+            if (_records.Values.Count(r => r.OwnerId == record.OwnerId) >= maxPerOwner)
+                return Task.FromResult(false);
+            return Task.FromResult(_records.TryAdd(record.Id, record));
+        }
     }
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>

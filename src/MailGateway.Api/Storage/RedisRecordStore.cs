@@ -31,6 +31,16 @@ internal class RedisRecordStore<T>(IConnectionMultiplexer redis, RecordKeyLayout
         await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> CreateAsync(T record, int maxPerOwner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var transaction = Db.CreateTransaction();
+        transaction.AddCondition(Condition.SetLengthLessThan(keys.Owner(record.OwnerId), maxPerOwner));
+        transaction.AddCondition(Condition.KeyNotExists(keys.Record(record.Id)));
+        Write(transaction, record);
+        return await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         var existing = await GetAsync(id, cancellationToken).ConfigureAwait(false);

@@ -49,7 +49,9 @@ internal sealed partial class WebhookService(WebhookServices s)
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await s.Store.SaveAsync(webhook, cancellationToken).ConfigureAwait(false);
+        // Checked again atomically with the write, so concurrent creates cannot pass the cap together.
+        if (!await s.Store.CreateAsync(webhook, max, cancellationToken).ConfigureAwait(false))
+            throw WebhookServices.WebhookLimitReached(max);
         s.Demand.Refresh();
         WebhooksLog.Created(s.Logger, webhook.Id, caller.OwnerId);
         return WebhookResponse.From(webhook, secret);

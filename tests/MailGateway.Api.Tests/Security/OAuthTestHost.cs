@@ -130,6 +130,7 @@ internal sealed class MemoryAccounts : IAccountStore
         Task.FromResult<IReadOnlyList<Account>>([.. Items.Values.Where(a => a.OwnerId == ownerId)]);
     public Task<IReadOnlyList<Account>> ListAllAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<Account>>([.. Items.Values]);
     public Task SaveAsync(Account account, CancellationToken cancellationToken = default) { Items[account.Id] = account; return Task.CompletedTask; }
+    public Task<bool> CreateAsync(Account account, int maxPerOwner, CancellationToken cancellationToken = default) => Task.FromResult(Items.TryAdd(account.Id, account));
     public Task<bool> DeleteAsync(string accountId, CancellationToken cancellationToken = default) => Task.FromResult(Items.TryRemove(accountId, out _));
     public Task<Account?> UpdateAsync(string id, Func<Account, Account?> change, CancellationToken cancellationToken = default)
     {

@@ -36,4 +36,48 @@ public sealed class GraphQLTokenExpiryTests(MailEnvFixture fixture)
         clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(4401, await socket.ExpectCloseAsync(_ct));
     }
+
+    /// <summary>Sending on the socket: a sendMessage runs before expiry; at expiry the socket closes (4401); the stale
+    /// token opens no new socket (closed with 4401 at once), a fresh one does. User user98 (a login only).</summary>
+    [Fact]
+    public async Task A_sendMessage_socket_ends_with_its_token_and_only_a_fresh_token_opens_another()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = fixture.CreateApp(o =>
+        {
+            o.UseRedis = false;
+            o.ConfigureServices = services => services.AddKeyedSingleton<TimeProvider>(GraphQLWebSocketConnection.ClockKey, clock);
+        });
+        using var client = app.CreateClient("graphql-expiry-send");
+        var accountId = await app.RegisterAccountAsync(client, "user98", _ct);
+        var send = new
+        {
+            query = "mutation($a: ID!) { sendMessage(accountId: $a, input: { to: [{ address: \"x@example.test\" }], text: \"t\" }) { id } }",
+            variables = new { a = accountId },
+        };
+        var token = app.CreateToken("graphql-expiry-send", lifetime: TimeSpan.FromMinutes(10));
+
+        await using (var socket = await GraphQLSocket.ConnectAsync(app, cancellationToken: _ct))
+        {
+            await socket.InitAsync(token, _ct);
+            await socket.ExpectAsync("connection_ack", _ct);
+            await socket.SendAsync(new { id = "before", type = "subscribe", payload = send }, _ct);
+            var next = await socket.ExpectAsync("next", _ct);   // it ran: the account has no SMTP settings
+            Assert.Equal("smtp_not_configured", next.GetProperty("payload").GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+            clock.Advance(TimeSpan.FromMinutes(11));
+            Assert.Equal(4401, await socket.ExpectCloseAsync(_ct));
+        }
+
+        await using (var stale = await GraphQLSocket.ConnectAsync(app, cancellationToken: _ct))
+        {
+            await stale.InitAsync(token, _ct);
+            Assert.Equal(4401, await stale.ExpectCloseAsync(_ct));
+        }
+
+        await using var fresh = await GraphQLSocket.ConnectAsync(app, cancellationToken: _ct);
+        await fresh.InitAsync(app.CreateToken("graphql-expiry-send", lifetime: TimeSpan.FromMinutes(30)), _ct);
+        await fresh.ExpectAsync("connection_ack", _ct);
+        await fresh.SendAsync(new { id = "fresh", type = "subscribe", payload = send }, _ct);
+        Assert.Equal("fresh", (await fresh.ExpectAsync("next", _ct)).GetProperty("id").GetString());
+    }
 }

@@ -63,4 +63,34 @@ public sealed class DisabledAccountWatchTests(MailEnvFixture fixture)
         await DisabledAccountTests.DisableAsync(client, accountId, false, _ct);
         await receiver.WaitForAsync(1, Wait, r => r.Type == "message.created" && r.Body.Contains("While disabled", StringComparison.Ordinal));
     }
+
+    /// <summary>Scale-out: the instance that takes the PATCH is not the only one with pooled connections.</summary>
+    [Fact]
+    public async Task Disabling_on_one_instance_closes_the_pooled_connections_of_every_instance()
+    {
+        var redis = fixture.RedisNamespaceFor(typeof(ScaleOut));
+        var key = new GatewayAppOptions().SigningKey;
+        GatewayApp Instance() => fixture.CreateApp(o =>
+        {
+            o.SigningKey = key;
+            redis.ApplyTo(o.Settings);
+        });
+        await using var a = Instance();
+        await using var b = Instance();
+        using var onA = a.CreateClient("disabled-scale-out");
+        using var onB = b.CreateClient("disabled-scale-out");
+        var accountId = await a.RegisterAccountAsync(onA, User, _ct);
+        Assert.True(await ConnectionsReachAsync(n => n == 0, Wait), "sessions of an earlier test are still open");
+        foreach (var client in new[] { onA, onB })
+        {
+            using var mailboxes = await client.GetAsync($"/api/v1/accounts/{accountId}/mailboxes", _ct);
+            mailboxes.EnsureSuccessStatusCode();
+        }
+        Assert.True(await ConnectionsReachAsync(n => n >= 2, Wait), "each instance should hold a pooled connection");
+
+        await DisabledAccountTests.DisableAsync(onA, accountId, true, _ct);
+        Assert.True(await ConnectionsReachAsync(n => n == 0, Wait), "an instance kept its pooled connection of the disabled account");
+    }
+
+    private sealed class ScaleOut;
 }

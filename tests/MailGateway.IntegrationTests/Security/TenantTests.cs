@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MailGateway.IntegrationTests.GraphQL;
 using MailGateway.IntegrationTests.Infrastructure;
+using MailGateway.Tests.Shared;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -9,7 +10,7 @@ namespace MailGateway.IntegrationTests.Security;
 
 /// <summary>
 /// Tenants on a multi-tenant app registration: the admin role (and app-only roles) count only from the tenants in
-/// <c>Authentication:AdminTenants</c>, and the owner key holds the tenant, on REST, GraphQL and the SignalR hub alike.
+/// <c>Authentication:AdminTenants</c>, and the owner key holds the tenant, on REST, GraphQL (HTTP and WebSocket) and the SignalR hub alike.
 /// </summary>
 public sealed class TenantTests(MailEnvFixture fixture)
 {
@@ -43,6 +44,19 @@ public sealed class TenantTests(MailEnvFixture fixture)
             Assert.Equal(accountId, graph.GetProperty("data").GetProperty("account").GetProperty("id").GetString());
         else
             Assert.Equal("account_not_found", graph.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+
+        // GraphQL over WebSocket: the connection_init token goes through the same authentication (and tenant rule).
+        await using (var socket = await GraphQLSocket.ConnectAsync(app, cancellationToken: _ct))
+        {
+            await socket.InitAsync(app.CreateToken(subject, roles: roles, extraClaims: Tenant(tid)), _ct);
+            await socket.ExpectAsync("connection_ack", _ct);
+            await socket.SendAsync(new { id = "t", type = "subscribe", payload = new { query = "query($id: ID!) { account(id: $id) { id } }", variables = new { id = accountId } } }, _ct);
+            var payload = (await socket.ExpectAsync("next", _ct)).GetProperty("payload");
+            if (sees)
+                Assert.Equal(accountId, payload.GetProperty("data").GetProperty("account").GetProperty("id").GetString());
+            else
+                Assert.Equal("account_not_found", payload.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        }
 
         await using var hub = app.CreateHubConnection(subject, roles: roles, extraClaims: Tenant(tid));
         await hub.StartAsync(_ct);

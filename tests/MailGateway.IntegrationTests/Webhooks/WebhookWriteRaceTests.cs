@@ -162,6 +162,7 @@ internal sealed class PausingWebhookStore
         public Task<IReadOnlyList<Webhook>> ListByOwnerAsync(string ownerId, CancellationToken cancellationToken = default) => inner.ListByOwnerAsync(ownerId, cancellationToken);
         public Task<IReadOnlyList<Webhook>> ListAllAsync(CancellationToken cancellationToken = default) => inner.ListAllAsync(cancellationToken);
         public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) => inner.DeleteAsync(id, cancellationToken);
+        public Task<bool> CreateAsync(Webhook record, int maxPerOwner, CancellationToken cancellationToken = default) => inner.CreateAsync(record, maxPerOwner, cancellationToken);
 
         public async Task SaveAsync(Webhook record, CancellationToken cancellationToken = default)
         {
