@@ -5,7 +5,8 @@ using MailGateway.Bench;
 // Usage: dotnet run --project bench/MailGateway.Bench -c Release -- [--server dovecot|cyrus] [--messages N] [--seconds S] [--skip-attachment] [--skip-push]
 //        [--push-samples N] [--process-warmup S]   (S s of requests to a fresh gateway process before its rows; default 30)
 //        [--watch-accounts N]   (RSS per watched account; needs N IMAP connections on the Dovecot)
-//        --soak SECONDS [--soak-accounts N] [--soak-sample S]   (soak run with fault injection instead of the benchmarks; a memory sample every S s, default 60)
+//        --soak SECONDS [--soak-accounts N] [--soak-sample S] [--soak-setting Key=Value ...]   (soak run with fault injection instead of the
+//          benchmarks; a memory sample every S s, default 60; each --soak-setting is one more gateway setting, e.g. Imap:Cache:Enabled=false)
 //        --send [--messages N]   (sending: gateway vs direct MailKit SmtpClient against a private Postfix, and send → INBOX time)
 //        --quickack [--server dovecot|cyrus]   (TCP_QUICKACK on/off only)
 //        --scale [--scale-instances N] [--scale-accounts M] [--scale-seconds S] [--scale-writers W]   (issue 15 item 7: N instances
@@ -21,8 +22,10 @@ if (Array.IndexOf(args, "--soak") is var soak and >= 0 && soak + 1 < args.Length
 {
     var accounts = Array.IndexOf(args, "--soak-accounts") is var a and >= 0 && a + 1 < args.Length ? int.Parse(args[a + 1], CultureInfo.InvariantCulture) : 10;
     var sample = Array.IndexOf(args, "--soak-sample") is var m and >= 0 && m + 1 < args.Length ? double.Parse(args[m + 1], CultureInfo.InvariantCulture) : 60;
+    var extra = args.Select((arg, i) => (arg, i)).Where(a => a.arg == "--soak-setting" && a.i + 1 < args.Length)
+        .Select(a => args[a.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
     Console.WriteLine(await MailGateway.Bench.Soak.SoakBenchmark.RunAsync(TimeSpan.FromSeconds(double.Parse(args[soak + 1], CultureInfo.InvariantCulture)), accounts,
-        TimeSpan.FromSeconds(sample), cts.Token));
+        TimeSpan.FromSeconds(sample), extra, cts.Token));
     return 0;
 }
 

@@ -12,10 +12,10 @@ namespace MailGateway.Bench.Soak;
 
 /// <summary>Soak run (not a test): N watched accounts, steady APPENDs and reads for a configurable time while faults
 /// are injected on a schedule (<see cref="SoakFaults"/>), then counts what each channel delivered, overall and per
-/// fault kind, and prints the gateway's memory over time. Usage: <c>--soak SECONDS [--soak-accounts N] [--soak-sample S]</c>.</summary>
+/// fault kind, and prints the gateway's memory over time. Usage: <c>--soak SECONDS [--soak-accounts N] [--soak-sample S] [--soak-setting Key=Value …]</c>.</summary>
 internal static class SoakBenchmark
 {
-    public static async Task<string> RunAsync(TimeSpan duration, int accounts, TimeSpan sampleEvery, CancellationToken ct)
+    public static async Task<string> RunAsync(TimeSpan duration, int accounts, TimeSpan sampleEvery, IReadOnlyDictionary<string, string> extraSettings, CancellationToken ct)
     {
         await using var env = await MailEnvironment.StartAsync(new MailEnvironmentOptions { RedisAppendOnly = true }, ct);
         var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
@@ -26,7 +26,9 @@ internal static class SoakBenchmark
             ["Imap:AllowPrivateNetworks"] = "true", ["Imap:TrustedCertificateFiles:0"] = env.CaCertificatePath,
             ["Redis:Configuration"] = env.RedisConfiguration!, ["RateLimiting:PermitsPerMinute"] = "0",
             ["Webhooks:AllowPrivateNetworks"] = "true", ["Events:SupervisorInterval"] = "00:00:00.500",
+            ["Logging:Console:LogToStandardErrorThreshold"] = "Warning", // the gateway's warnings show as "[gateway] …" on stderr
         };
+        foreach (var (name, value) in extraSettings) settings[name] = value;
         await using var gateway = await GatewayProcess.StartAsync(RepoRoot(), settings, ct);
         var token = DevTokens.Create(key, "soak-user");
         using var client = new GatewayClient(gateway.BaseAddress, token);
@@ -70,7 +72,7 @@ internal static class SoakBenchmark
         var afterDrain = await memory.SampleAsync(clock.Elapsed, ct);
         await hub.DisposeAsync();
 
-        return SoakReport.Format(new SoakRun(duration, accounts, ledger, hooks, faults.Log, memory.Samples, afterDrain, drain.Elapsed, hubReconnects));
+        return SoakReport.Format(new SoakRun(duration, accounts, extraSettings, ledger, hooks, faults.Log, memory.Samples, afterDrain, drain.Elapsed, hubReconnects));
     }
 
     private static async Task WriteAsync(MailEnvironment env, List<string> users, SoakFaults faults, SoakLedger ledger, Stopwatch clock, TimeSpan duration, CancellationToken ct)

@@ -6,7 +6,7 @@ using MailGateway.Bench.Scale;
 namespace MailGateway.Bench.Soak;
 
 /// <summary>Everything a soak run measured, for <see cref="SoakReport"/>.</summary>
-internal sealed record SoakRun(TimeSpan Duration, int Accounts, SoakLedger Ledger, WebhookSink Hooks, IReadOnlyList<string> Faults,
+internal sealed record SoakRun(TimeSpan Duration, int Accounts, IReadOnlyDictionary<string, string> Settings, SoakLedger Ledger, WebhookSink Hooks, IReadOnlyList<string> Faults,
     IReadOnlyList<MemorySample> Memory, MemorySample AfterDrain, TimeSpan Drain, int HubReconnects);
 
 /// <summary>The soak run's printout: requests by status, events expected vs delivered per channel (overall and per
@@ -22,7 +22,7 @@ internal static class SoakReport
         var hooked = run.Hooks.Delivered;
         var text = new StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(Inv));
-        Line($"soak: {run.Duration.TotalSeconds:F0} s, {run.Accounts} watched accounts, 1 APPEND / 0.5 s, 4 readers; a fault every 20 s in turn: {string.Join(", ", SoakFaults.Kinds)}");
+        Line($"soak: {run.Duration.TotalSeconds:F0} s, {run.Accounts} watched accounts, 1 APPEND / 0.5 s, 4 readers; a fault every 20 s in turn: {string.Join(", ", SoakFaults.Kinds)}{(run.Settings.Count == 0 ? "" : "; settings: " + string.Join(", ", run.Settings.Select(kv => $"{kv.Key}={kv.Value}")))}");
         Line($"faults: {string.Join(", ", run.Faults)}");
         Line($"requests: {ledger.Statuses.Values.Sum()}  by status: {Statuses(ledger.Statuses)}  no answer (transport error): {ledger.TransportErrors}");
         Line($"APPENDs: {expected.Count} (failed: {ledger.AppendFailures})  drain after the load: {run.Drain.TotalSeconds:F0} s  SignalR reconnects: {run.HubReconnects}");

@@ -1,7 +1,5 @@
-using MailGateway.Api.Hosting;
 using MailGateway.Api.Sending;
 using MailGateway.Api.Storage;
-using StackExchange.Redis;
 
 namespace MailGateway.IntegrationTests.Faults;
 
@@ -15,10 +13,7 @@ public sealed class OutboxClaimStallTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await PrivateRedis.StartAsync(appendOnly: false, ct);
-        var options = ConfigurationOptions.Parse(redis.RedisConfiguration!);
-        options.AbortOnConnectFail = false;
-        options.SyncTimeout = options.AsyncTimeout = options.ConnectTimeout = (int)RedisExtensions.CommandTimeout.TotalMilliseconds;
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var multiplexer = await PrivateRedis.ConnectAsync(redis);
         var store = new RedisOutboxStore(multiplexer, new RedisKeys());
         var now = DateTimeOffset.UtcNow;
         var submission = new Submission

@@ -20,6 +20,16 @@ internal static class PrivateRedis
         options.Settings["Imap:TrustedCertificateFiles:1"] = env.CaCertificatePath;
     }
 
+    /// <summary>A multiplexer of the test's own on <paramref name="env"/>'s Redis, with the gateway's timeouts
+    /// (<see cref="Api.Hosting.RedisExtensions.CommandTimeout"/>, abortConnect=false), for the store classes tested directly.</summary>
+    public static async Task<StackExchange.Redis.ConnectionMultiplexer> ConnectAsync(MailEnvironment env)
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(env.RedisConfiguration!);
+        options.AbortOnConnectFail = false;
+        options.SyncTimeout = options.AsyncTimeout = options.ConnectTimeout = (int)Api.Hosting.RedisExtensions.CommandTimeout.TotalMilliseconds;
+        return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+    }
+
     /// <summary>The path of an account's INBOX messages.</summary>
     public static string InboxMessages(string accountId) =>
         $"/api/v1/accounts/{accountId}/mailboxes/{Api.Shared.ResourceIds.Mailbox("INBOX")}/messages";

@@ -9,7 +9,6 @@ using MailGateway.IntegrationTests.GraphQL;
 using MailGateway.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using StackExchange.Redis;
 
 namespace MailGateway.IntegrationTests.Faults;
 
@@ -28,10 +27,7 @@ public sealed class RedisFreezeSharedCacheTests(MailEnvFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var sharedRedis = await PrivateRedis.StartAsync(appendOnly: false, ct);
-        var options = ConfigurationOptions.Parse(sharedRedis.RedisConfiguration!);
-        options.AbortOnConnectFail = false;
-        options.SyncTimeout = options.AsyncTimeout = options.ConnectTimeout = (int)RedisExtensions.CommandTimeout.TotalMilliseconds;
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+        await using var multiplexer = await PrivateRedis.ConnectAsync(sharedRedis);
         var store = fixture.RedisNamespaceFor(typeof(RedisFreezeSharedCacheTests));
         GatewayApp Create(string signingKey) => fixture.CreateApp(o =>
         {

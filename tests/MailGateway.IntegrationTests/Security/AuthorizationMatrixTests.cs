@@ -111,6 +111,14 @@ public sealed class AuthorizationMatrixTests(MailEnvFixture fixture)
         await using var allowed = app.CreateHubConnection("authz-hub", amr: ["mfa"]);
         await allowed.StartAsync(_ct);
         await allowed.InvokeAsync("Subscribe", accountId, _ct);
+
+        // The GraphQL subscription (over WebSocket) asks the same policy: no MFA, no mailEvents (a refused subscription
+        // closes the socket with 4403, as for a missing scope).
+        await using var socket = await GraphQLSocket.ConnectAsync(app, cancellationToken: _ct);
+        await socket.InitAsync(app.CreateToken("authz-hub", amr: ["pwd"]), _ct);
+        await socket.ExpectAsync("connection_ack", _ct);
+        await socket.SendAsync(new { id = "e", type = "subscribe", payload = new { query = "subscription($a: ID!) { mailEvents(accountId: $a) { id } }", variables = new { a = accountId } } }, _ct);
+        Assert.Equal(4403, await socket.ExpectCloseAsync(_ct));
     }
 
     [Fact]
