@@ -86,7 +86,14 @@ internal sealed partial class WatchSession
         foreach (var path in order)
         {
             MailboxState? now = listed is not null && listed.TryGetValue(path, out var s) ? s : null;
-            await SyncMailboxAsync(path, now, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SyncMailboxAsync(path, now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FolderNotFoundException or ImapCommandException { Response: ImapCommandResponse.No })
+            {
+                if (!await ReportIfGoneAsync(path, cancellationToken).ConfigureAwait(false)) throw;
+            }
         }
         _signalTimestamp = 0;
     }

@@ -12,4 +12,6 @@ public sealed class CyrusWatchEnvFixture : WatchEnvFixture
 public sealed class CyrusMailboxWatcherTests(CyrusWatchEnvFixture fixture) : WatcherScenarios(fixture), IClassFixture<CyrusWatchEnvFixture>
 {
     protected override TimeSpan? PollInterval => TimeSpan.FromSeconds(1);
+
+    protected override bool AnswersNoForADeletedSelectedMailbox => true;
 }

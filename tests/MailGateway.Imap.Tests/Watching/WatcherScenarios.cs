@@ -7,7 +7,7 @@ namespace MailGateway.Imap.Tests.Watching;
 /// <summary>Watcher behaviour every reference server must show: mailbox create/rename/delete, the IDLE + STATUS sweep
 /// fallback, and catching up from a known state exactly once. Run on Dovecot (<see cref="MailboxWatcherTests"/>) and on
 /// Cyrus, which has no NOTIFY (<see cref="CyrusMailboxWatcherTests"/>).</summary>
-public abstract class WatcherScenarios(WatchEnvFixture fixture)
+public abstract partial class WatcherScenarios(WatchEnvFixture fixture)
 {
     protected WatchEnvFixture Fixture => fixture;
 

@@ -85,6 +85,21 @@ internal sealed class EventClient : IAsyncDisposable
         }
     }
 
+    /// <summary>An event of <paramref name="type"/> matching <paramref name="match"/>, whether it arrived before this call
+    /// (even if a <see cref="WaitForAsync"/> skipped it) or arrives later: for events whose order is not guaranteed.</summary>
+    public async Task<JsonElement> ReceivedAsync(string type, Func<JsonElement, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            foreach (var e in All)
+                if (e.GetProperty("type").GetString() == type && match(e)) return e;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No {type} event arrived; seen: [{string.Join(", ", All.Select(e => e.GetProperty("type").GetString()))}]");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Events of <paramref name="type"/> received so far.</summary>
     public List<JsonElement> OfType(string type) => [.. All.Where(e => e.GetProperty("type").GetString() == type)];
 

@@ -58,10 +58,11 @@ public sealed class SendingEventsTests(MailEnvFixture fixture) : IAsyncLifetime
         await me.WaitForStateAsync(failedId, "failed");
 
         bool Names(JsonElement e, string id) => e.GetProperty("data").GetProperty("submissionId").GetString() == id;
-        var overSignalR = await signalR.WaitForAsync("message.sent", e => Names(e, sentId), Wait);
-        var failedOverSignalR = await signalR.WaitForAsync("message.sendFailed", e => Names(e, failedId), Wait);
-        var overGraphQL = await NextAsync(graphQL, "message.sent");
-        var failedOverGraphQL = await NextAsync(graphQL, "message.sendFailed");
+        // The two events may arrive in either order (message.sent is published after the Sent copy is filed).
+        var overSignalR = await signalR.ReceivedAsync("message.sent", e => Names(e, sentId), Wait);
+        var failedOverSignalR = await signalR.ReceivedAsync("message.sendFailed", e => Names(e, failedId), Wait);
+        var overGraphQLByType = await CollectAsync(graphQL, "message.sent", "message.sendFailed");
+        var (overGraphQL, failedOverGraphQL) = (overGraphQLByType["message.sent"], overGraphQLByType["message.sendFailed"]);
         var hooks = await _receiver.WaitForAsync(2, Wait);
 
         Assert.Equal(sent.GetProperty("messageIdHeader").GetString(), overSignalR.GetProperty("data").GetProperty("messageIdHeader").GetString());
@@ -80,14 +81,17 @@ public sealed class SendingEventsTests(MailEnvFixture fixture) : IAsyncLifetime
     private static JsonElement ParseData(JsonElement mailEvent) => mailEvent.GetProperty("data") is { ValueKind: JsonValueKind.String } s
         ? JsonDocument.Parse(s.GetString()!).RootElement : mailEvent.GetProperty("data");
 
-    private static async Task<JsonElement> NextAsync(GraphQLSocket socket, string type)
+    /// <summary>The first subscription event of each of <paramref name="types"/>, in whatever order they arrive.</summary>
+    private static async Task<Dictionary<string, JsonElement>> CollectAsync(GraphQLSocket socket, params string[] types)
     {
         using var timeout = new CancellationTokenSource(Wait);
-        while (true)
+        var found = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        while (found.Count < types.Length)
         {
             var next = await socket.ExpectAsync("next", timeout.Token, Wait);
             var mailEvent = next.GetProperty("payload").GetProperty("data").GetProperty("mailEvents");
-            if (mailEvent.GetProperty("type").GetString() == type) return mailEvent;
+            if (mailEvent.GetProperty("type").GetString() is { } type && types.Contains(type)) found.TryAdd(type, mailEvent);
         }
+        return found;
     }
 }
