@@ -66,6 +66,8 @@ internal sealed class EventClient : IAsyncDisposable
 
     public Task SubscribeAsync(string accountId, CancellationToken ct) => Connection.InvokeAsync("Subscribe", accountId, ct);
 
+    public Task UnsubscribeAsync(string accountId, CancellationToken ct) => Connection.InvokeAsync("Unsubscribe", accountId, ct);
+
     /// <summary>The next event of <paramref name="type"/> matching <paramref name="match"/> (others are skipped but kept in <see cref="All"/>).</summary>
     public async Task<JsonElement> WaitForAsync(string type, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
