@@ -44,4 +44,18 @@ public abstract partial class WatcherScenarios
         if (AnswersNoForADeletedSelectedMailbox) Assert.Empty(watch.All.OfType<MailboxChange.Disconnected>());
         Assert.Single(watch.All.OfType<MailboxChange.MailboxDeleted>(), d => d.Mailbox == "Doomed");
     }
+
+    /// <summary>The persisted state a watch is given names a mailbox that is gone by the time it connects: the catch-up
+    /// reports it deleted, once.</summary>
+    [Fact]
+    public async Task A_known_mailbox_no_longer_listed_is_reported_deleted_on_connect()
+    {
+        const string user = "user197";
+        await using var services = fixture.CreateServices(pollInterval: PollInterval);
+        var known = new Dictionary<string, MailboxState> { ["Ghost"] = new(1234, 5, 0) };
+        await using var watch = new WatchRecorder(services.GetRequiredService<IMailboxWatcher>(), fixture.Account(user), known);
+        Assert.Equal("Ghost", (await watch.WaitForAsync<MailboxChange.MailboxDeleted>(timeout: TimeSpan.FromSeconds(30))).Mailbox);
+        await watch.WaitForAsync<MailboxChange.Connected>();
+        Assert.Single(watch.All.OfType<MailboxChange.MailboxDeleted>());
+    }
 }
