@@ -172,7 +172,7 @@ cmd_test() {
   failed="$(sed -E 's/^Tests: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")"
   if ((recovered > 0 && recovered <= failed)); then
     passed=$((passed + recovered)); failed=$((failed - recovered))
-    ((failed == 0)) && rc=0
+    if ((failed == 0)); then rc=0; fi
   fi
   local cluster_summary cluster_passed=0 cluster_failed=1
   if cluster_summary="$(summarize_console "$cluster_log")"; then
@@ -180,7 +180,7 @@ cmd_test() {
     cluster_failed="$(sed -E 's/^Tests: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$cluster_summary")"
     if ((cluster_recovered > 0 && cluster_recovered <= cluster_failed)); then
       cluster_passed=$((cluster_passed + cluster_recovered)); cluster_failed=$((cluster_failed - cluster_recovered))
-      ((cluster_failed == 0)) && cluster_rc=0
+      if ((cluster_failed == 0)); then cluster_rc=0; fi
     fi
     cluster_summary="Tests: $cluster_passed passed, $cluster_failed failed"
   fi
