@@ -21,8 +21,8 @@ public static class ImapServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<ReadCacheOptions>().Bind(section.GetSection(ReadCacheOptions.Section))
             .Validate(o => o.MaxBytes >= 0 && o.MaxBodyBytes >= 0 && o.MaxMailboxViews >= 1 && o.WatchMaxSilence > TimeSpan.FromSeconds(1) &&
-                o.SharedTtl > TimeSpan.Zero && o.SharedMaxEntryBytes >= 0,
-                "Imap:Cache sizes must not be negative, WatchMaxSilence must exceed one second and SharedTtl be positive.")
+                o.SharedTtl > TimeSpan.Zero && o.SharedMaxEntryBytes >= 0 && o.SharedBreakDuration > TimeSpan.Zero,
+                "Imap:Cache sizes must not be negative, WatchMaxSilence must exceed one second, SharedTtl and SharedBreakDuration be positive.")
             .ValidateOnStart();
         services.TryAddSingleton<ReadCache>();
         services.AddMetrics();

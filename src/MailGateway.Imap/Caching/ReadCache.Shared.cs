@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -7,15 +8,24 @@ namespace MailGateway.Imap.Caching;
 /// <summary>
 /// The shared level (<see cref="ReadCacheOptions.Shared"/>): a local miss looks in <see cref="ISharedReadCache"/>
 /// before IMAP, and what IMAP answered is written there too. Keys are <c>rc:{h}:…</c> (the store puts its key prefix, <c>mg:</c>, before them) with h a hash of the account
-/// scope and mailbox (no account, server or path in Redis keys; one hash tag per mailbox). A store failure is a miss.
+/// scope and mailbox (no account, server or path in Redis keys; one hash tag per mailbox). A store failure is a miss,
+/// and opens <see cref="SharedLevelBreaker"/>: the level is skipped for a while instead of costing every miss the
+/// store's timeout. Writes are fire-and-forget: a read never waits for one.
 /// </summary>
 public sealed partial class ReadCache
 {
+    /// <summary>Writes still running beyond this many are skipped (a slow store must not pile up work).</summary>
+    private const int MaxPendingSharedWrites = 256;
     private static readonly JsonSerializerOptions SharedJson = new(JsonSerializerDefaults.General);
+    private readonly SharedLevelBreaker _breaker;
+    private readonly ConcurrentDictionary<Task, byte> _pendingSharedWrites = new();
     private long _sharedHits;
 
     /// <summary>Summaries and bodies found in the shared store, since start.</summary>
     public long SharedHits => Interlocked.Read(ref _sharedHits);
+
+    /// <summary>True while the shared level is skipped after a store failure (or one probe is out).</summary>
+    internal bool SharedLevelOpen => _breaker.IsOpen;
 
     private bool SharedOn => _shared is not null && _options is { Enabled: true, Shared: true };
 
@@ -48,38 +58,71 @@ public sealed partial class ReadCache
         return detail;
     }
 
-    internal Task ShareSummariesAsync(string scope, IReadOnlyList<MessageSummary> summaries, CancellationToken cancellationToken) => !SharedOn ? Task.CompletedTask :
-        SharedSetAsync([.. summaries.Select(s => (SharedKey(scope, s.Mailbox, s.UidValidity, s.Uid, ItemKind.Summary), (object)(s with { Flags = [] })))], cancellationToken);
+    /// <summary>Writes <paramref name="summaries"/> to the shared store in the background.</summary>
+    internal void ShareSummaries(string scope, IReadOnlyList<MessageSummary> summaries)
+    {
+        if (SharedOn) SharedSet([.. summaries.Select(s => (SharedKey(scope, s.Mailbox, s.UidValidity, s.Uid, ItemKind.Summary), (object)(s with { Flags = [] })))]);
+    }
 
-    internal Task ShareBodyAsync(string scope, MessageRef message, bool sanitized, MessageDetail detail, CancellationToken cancellationToken) => !SharedOn ? Task.CompletedTask :
-        SharedSetAsync([(SharedKey(scope, message.Mailbox, message.UidValidity, message.Uid, sanitized ? ItemKind.Body : ItemKind.RawBody),
-            detail with { Summary = detail.Summary with { Flags = [] } })], cancellationToken);
+    /// <summary>Writes a body to the shared store in the background.</summary>
+    internal void ShareBody(string scope, MessageRef message, bool sanitized, MessageDetail detail)
+    {
+        if (SharedOn) SharedSet([(SharedKey(scope, message.Mailbox, message.UidValidity, message.Uid, sanitized ? ItemKind.Body : ItemKind.RawBody),
+            detail with { Summary = detail.Summary with { Flags = [] } })]);
+    }
+
+    /// <summary>Completes when the shared writes started so far have ended (tests: another instance reads them next).</summary>
+    internal Task SharedWritesSettledAsync(CancellationToken cancellationToken) => Task.WhenAll(_pendingSharedWrites.Keys).WaitAsync(cancellationToken);
 
     private async Task<IReadOnlyList<byte[]?>> SharedGetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
+        var pass = _breaker.Enter();
+        if (pass == SharedLevelBreaker.Pass.Skip) return new byte[]?[keys.Count];
         try
         {
-            return await _shared!.GetAsync(keys, cancellationToken).ConfigureAwait(false);
+            var values = await _shared!.GetAsync(keys, cancellationToken).ConfigureAwait(false);
+            _breaker.Succeeded(pass);
+            return values;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            _breaker.Abandoned(pass);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            _breaker.Failed(pass, ex);
             return new byte[]?[keys.Count];
         }
     }
 
-    private async Task SharedSetAsync(IReadOnlyList<(string Key, object Value)> entries, CancellationToken cancellationToken)
+    private void SharedSet(IReadOnlyList<(string Key, object Value)> entries)
     {
-        if (!SharedOn || entries.Count == 0) return;
+        if (entries.Count == 0 || _pendingSharedWrites.Count >= MaxPendingSharedWrites) return;
         var serialized = entries.Select(e => KeyValuePair.Create(e.Key, JsonSerializer.SerializeToUtf8Bytes(e.Value, e.Value.GetType(), SharedJson)))
             .Where(e => e.Value.Length <= _options.SharedMaxEntryBytes).ToList();
         if (serialized.Count == 0) return;
+        var pass = _breaker.Enter();
+        if (pass == SharedLevelBreaker.Pass.Skip) return;
+        var write = SharedWriteAsync(serialized, pass);
+        if (write.IsCompleted) return;
+        _pendingSharedWrites.TryAdd(write, 0); // before the continuation, which removes it
+        _ = write.ContinueWith(static (done, pending) => ((ConcurrentDictionary<Task, byte>)pending!).TryRemove(done, out _), _pendingSharedWrites,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task SharedWriteAsync(List<KeyValuePair<string, byte[]>> entries, SharedLevelBreaker.Pass pass)
+    {
         try
         {
-            await _shared!.SetAsync(serialized, _options.SharedTtl, cancellationToken).ConfigureAwait(false);
+            // Not the request's token: the write outlives the read that started it. The store's own timeout bounds it.
+            await _shared!.SetAsync(entries, _options.SharedTtl, CancellationToken.None).ConfigureAwait(false);
+            _breaker.Succeeded(pass);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             // Sharing is an optimisation: the read already has its answer.
+            _breaker.Failed(pass, ex);
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace MailGateway.Imap.Caching;
@@ -25,12 +27,14 @@ public sealed partial class ReadCache
     private long _misses;
     private long _watchedHits;
 
-    public ReadCache(IOptions<ReadCacheOptions> options, IMeterFactory meterFactory, ISharedReadCache? shared = null)
+    public ReadCache(IOptions<ReadCacheOptions> options, IMeterFactory meterFactory, ISharedReadCache? shared = null,
+        TimeProvider? time = null, ILogger<ReadCache>? logger = null)
     {
         _shared = shared;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meterFactory);
         _options = options.Value;
+        _breaker = new SharedLevelBreaker(_options.SharedBreakDuration, time ?? TimeProvider.System, logger ?? (ILogger)NullLogger.Instance);
         _items = new ByteBudgetLru<ItemKey, object>(_options.MaxBytes);
         var meter = meterFactory.Create(MeterName);
         _lookups = meter.CreateCounter<long>("mailgateway.cache.lookups", "{lookup}", "Read-cache lookups by kind (summary, body) and outcome (hit, miss).");
@@ -39,6 +43,10 @@ public sealed partial class ReadCache
         meter.CreateObservableGauge("mailgateway.cache.views", () => _views.Count, "{mailbox}", "Mailbox views (UIDs + flags) kept.");
         meter.CreateObservableCounter("mailgateway.cache.shared_hits", () => SharedHits, "{entry}",
             "Summaries and bodies found in the shared store (Imap:Cache:Shared) after a local miss.");
+        meter.CreateObservableGauge("mailgateway.cache.shared_breaker_open", () => _breaker.IsOpen ? 1 : 0, "1",
+            "1 while the shared store is skipped after a failure (Imap:Cache:SharedBreakDuration), else 0.");
+        meter.CreateObservableCounter("mailgateway.cache.shared_skipped", () => _breaker.Skipped, "{call}",
+            "Shared-store reads and writes skipped because its circuit breaker was open.");
         meter.CreateObservableCounter("mailgateway.cache.watched_hits", () => WatchedHits, "{read}",
             "Pages and bodies answered from a watch-fed view with no IMAP command (Imap:Cache:TrustWatch).");
         meter.CreateObservableGauge("mailgateway.cache.hit_ratio", () => HitRatio, "1", "Hits / lookups since start.");

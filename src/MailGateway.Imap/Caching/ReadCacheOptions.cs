@@ -31,4 +31,7 @@ public sealed class ReadCacheOptions
     public TimeSpan SharedTtl { get; set; } = TimeSpan.FromHours(1);
     /// <summary>A serialized summary or body larger than this is not shared.</summary>
     public int SharedMaxEntryBytes { get; set; } = 256 * 1024;
+    /// <summary>After the shared store failed (an error or timeout), skip the shared level this long (no Redis call),
+    /// then let one call probe it (<see cref="SharedLevelBreaker"/>).</summary>
+    public TimeSpan SharedBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

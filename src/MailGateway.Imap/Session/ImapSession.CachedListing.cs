@@ -142,7 +142,7 @@ internal sealed partial class ImapSession
                 cache.PutSummary(CacheScope, summary);
                 view.MergeFlags(summary.Uid, summary.Flags, summary.ModSeq);
             }
-            await cache.ShareSummariesAsync(CacheScope, summaries, cancellationToken).ConfigureAwait(false);
+            cache.ShareSummaries(CacheScope, summaries);
         }
         for (var i = 0; i < uids.Length; i++)
             if (result[i] is null && byUid.TryGetValue(uids[i], out var summary)) result[i] = summary;

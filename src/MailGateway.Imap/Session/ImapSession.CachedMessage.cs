@@ -42,11 +42,11 @@ internal sealed partial class ImapSession
         return detail with { Summary = detail.Summary with { Flags = current.Flags, ModSeq = current.ModSeq } };
     }
 
-    private async Task<MessageDetail> RememberBodyAsync(MessageRef message, bool sanitizeHtml, MessageDetail detail, CancellationToken cancellationToken)
+    private MessageDetail RememberBody(MessageRef message, bool sanitizeHtml, MessageDetail detail)
     {
         if (Cache is not { } cache) return detail;
         cache.PutBody(CacheScope, message, sanitizeHtml, detail);
-        await cache.ShareBodyAsync(CacheScope, message, sanitizeHtml, detail, cancellationToken).ConfigureAwait(false);
+        cache.ShareBody(CacheScope, message, sanitizeHtml, detail);
         return detail;
     }
 }

@@ -15,7 +15,7 @@ internal sealed partial class ImapSession
         var client = await ClientAsync(message.Mailbox, cancellationToken).ConfigureAwait(false);
         var folder = await SelectCheckedAsync(message.Mailbox, message.UidValidity, [message.Uid], FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
         if (_safeSummaries)
-            return await RememberBodyAsync(message, sanitizeHtml, await UnparsableDetailAsync(client, folder, message, sanitizeHtml, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return RememberBody(message, sanitizeHtml, await UnparsableDetailAsync(client, folder, message, sanitizeHtml, cancellationToken).ConfigureAwait(false));
         var request = SummaryFetch.DetailRequest(client.Capabilities);
         var uid = new UniqueId(message.UidValidity, message.Uid);
         var fetched = await folder.FetchAsync([uid], request, cancellationToken).ConfigureAwait(false);
@@ -36,14 +36,14 @@ internal sealed partial class ImapSession
 
         var headers = m.Headers?.Select(h => new KeyValuePair<string, string>(h.Field, h.Value)).ToList() ?? [];
         var references = m.References?.Select(r => $"<{r}>").ToList() ?? [];
-        return await RememberBodyAsync(message, sanitizeHtml, new MessageDetail(
+        return RememberBody(message, sanitizeHtml, new MessageDetail(
             SummaryMapper.ToSummary(m, message.Mailbox, folder.UidValidity, previews.GetValueOrDefault(m.UniqueId.Id)),
             headers,
             text,
             html,
             m.Body is null ? [] : BodyParts.Attachments(m.Body),
             SummaryMapper.MessageId(m.Headers?[HeaderId.InReplyTo]),
-            references), cancellationToken).ConfigureAwait(false);
+            references));
     });
 
     private static async Task<string?> PartTextAsync(IMailFolder folder, UniqueId uid, BodyPartText part, CancellationToken cancellationToken)

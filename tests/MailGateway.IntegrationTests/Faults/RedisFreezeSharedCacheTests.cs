@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using MailGateway.Api.Hosting;
-using MailGateway.Api.Shared;
 using MailGateway.Imap.Caching;
 using MailGateway.IntegrationTests.Events;
 using MailGateway.IntegrationTests.GraphQL;
@@ -13,19 +12,26 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace MailGateway.IntegrationTests.Faults;
 
 /// <summary>Imap:Cache:Shared with the Redis of the shared level frozen (SIGSTOP by pid): reads that miss locally are
-/// served from IMAP (a store failure is a miss), over REST and GraphQL, never a 500; after SIGCONT the shared level
-/// is used again. The shared level sits on a Redis of its own here (the production <see cref="RedisSharedReadCache"/>
-/// over a second multiplexer with the gateway's timeouts), so the account store keeps answering: with one Redis for
-/// both, a frozen Redis answers 503 storage_unavailable at the account lookup first (RedisFreezeTests). User user76.</summary>
+/// served from IMAP (a store failure is a miss), over REST and GraphQL, never a 500. Only the first miss waits out the
+/// Redis timeout (3 s): it opens the shared level's circuit breaker, and further misses skip Redis for
+/// <c>Imap:Cache:SharedBreakDuration</c>; after SIGCONT the next probe finds the store back and the level is used again.
+/// The shared level sits on a Redis of its own here (the production <see cref="RedisSharedReadCache"/> over a second
+/// multiplexer with the gateway's timeouts), so the account store keeps answering: with one Redis for both, a frozen
+/// Redis answers 503 storage_unavailable at the account lookup first (RedisFreezeTests). User user76.</summary>
 public sealed class RedisFreezeSharedCacheTests(MailEnvFixture fixture)
 {
     private const string User = "user76";
     private const string Owner = "faults-owner-76";
+    /// <summary>Long enough that the timed misses below all fall inside one open period on a loaded machine.</summary>
+    private static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(10);
+    /// <summary>Each miss after the first must answer well under the 3 s Redis timeout.</summary>
+    private static readonly TimeSpan FastMiss = TimeSpan.FromSeconds(1.5);
 
     [Fact]
-    public async Task Reads_missing_locally_are_served_from_imap_while_the_shared_cache_redis_is_frozen()
+    public async Task With_the_shared_cache_redis_frozen_only_the_first_miss_waits_for_it_and_the_level_comes_back_after_SIGCONT()
     {
         var ct = TestContext.Current.CancellationToken;
+        var output = TestContext.Current.TestOutputHelper;
         await using var sharedRedis = await PrivateRedis.StartAsync(appendOnly: false, ct);
         await using var multiplexer = await PrivateRedis.ConnectAsync(sharedRedis);
         var store = fixture.RedisNamespaceFor(typeof(RedisFreezeSharedCacheTests));
@@ -34,6 +40,7 @@ public sealed class RedisFreezeSharedCacheTests(MailEnvFixture fixture)
             o.SigningKey = signingKey;
             store.ApplyTo(o.Settings);
             o.Settings["Imap:Cache:Shared"] = "true";
+            o.Settings["Imap:Cache:SharedBreakDuration"] = BreakDuration.ToString();
             o.ConfigureServices = services => services.Replace(ServiceDescriptor.Singleton<ISharedReadCache>(sp =>
                 new RedisSharedReadCache(multiplexer, sp.GetRequiredService<Api.Storage.RedisKeys>())));
         });
@@ -42,37 +49,63 @@ public sealed class RedisFreezeSharedCacheTests(MailEnvFixture fixture)
         await using var b = Create(key);
         using var onA = a.CreateClient(Owner);
         using var onB = b.CreateClient(Owner);
+        var cacheA = a.Services.GetRequiredService<ReadCache>();
+        var cacheB = b.Services.GetRequiredService<ReadCache>();
         var accountId = await a.RegisterAccountAsync(onA, User, ct);
-        for (var i = 0; i < 3; i++) await fixture.Env.AppendAsync(User, "INBOX", TestMail.Create($"shared {i}"), ct);
-        var page = $"{PrivateRedis.InboxMessages(accountId)}?limit=3";
-        await GetJsonAsync(onA, page, ct);
+        for (var i = 0; i < 5; i++) await fixture.Env.AppendAsync(User, "INBOX", TestMail.Create($"shared {i}"), ct);
+        var page = $"{PrivateRedis.InboxMessages(accountId)}?limit=5";
+        var before = (await GetJsonAsync(onA, page, ct)).GetProperty("items").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToList();
+        await cacheA.SharedWritesSettledAsync(ct);
         await GetJsonAsync(onB, page, ct);
-        Assert.Equal(3, b.Services.GetRequiredService<ReadCache>().SharedHits); // b found what a shared: the level is in use
+        Assert.Equal(5, cacheB.SharedHits); // b found what a shared: the level is in use
+        string MessageUrl(string id) => $"/api/v1/accounts/{accountId}/messages/{id}";
 
+        var logMark = fixture.Logs.Count;
         await sharedRedis.FreezeRedisAsync();
+        TimeSpan opened;
+        var clock = Stopwatch.StartNew();
         try
         {
             for (var i = 0; i < 2; i++) await fixture.Env.AppendAsync(User, "INBOX", TestMail.Create($"frozen {i}"), ct);
-            var clock = Stopwatch.StartNew();
+            // The first miss (two new summaries) asks the frozen Redis and waits for its timeout.
+            var first = Stopwatch.StartNew();
             var items = (await GetJsonAsync(onB, page, ct)).GetProperty("items");
-            Assert.Equal(["frozen 1", "frozen 0", "shared 2"], items.EnumerateArray().Select(m => m.GetProperty("subject").GetString()));
-            var message = await GetJsonAsync(onB, $"/api/v1/accounts/{accountId}/messages/{items[0].GetProperty("id").GetString()}", ct);
-            Assert.Equal("frozen 1", message.GetProperty("subject").GetString());
-            var graphql = await GraphQLCalls.DataAsync(onA,
-                "query($a: ID!, $m: ID!) { account(id: $a) { messages(mailboxId: $m, first: 3) { edges { node { subject } } } } }",
-                new { a = accountId, m = ResourceIds.Mailbox("INBOX") }, ct);
-            Assert.Equal("frozen 1", graphql.GetProperty("account").GetProperty("messages").GetProperty("edges")[0].GetProperty("node").GetProperty("subject").GetString());
-            TestContext.Current.TestOutputHelper?.WriteLine($"three reads with the shared level frozen took {clock.ElapsedMilliseconds} ms");
+            opened = clock.Elapsed;
+            Assert.Equal(["frozen 1", "frozen 0", "shared 4", "shared 3", "shared 2"], items.EnumerateArray().Select(m => m.GetProperty("subject").GetString()));
+            Assert.True(cacheB.SharedLevelOpen, "the failed shared lookup did not open the breaker");
+            output?.WriteLine($"first miss with the shared level frozen: {first.ElapsedMilliseconds} ms");
+
+            // Further misses (bodies b never read) skip Redis: REST, GraphQL, REST.
+            async Task TimedAsync(string what, Func<Task<string?>> read, string expected)
+            {
+                var miss = Stopwatch.StartNew();
+                Assert.Equal(expected, await read());
+                output?.WriteLine($"{what}: {miss.ElapsedMilliseconds} ms");
+                Assert.True(miss.Elapsed < FastMiss, $"{what} took {miss.ElapsedMilliseconds} ms with the shared level frozen: it waited for Redis");
+            }
+            await TimedAsync("REST body miss", async () => (await GetJsonAsync(onB, MessageUrl(before[0]), ct)).GetProperty("subject").GetString(), "shared 4");
+            await TimedAsync("GraphQL body miss", async () => (await GraphQLCalls.DataAsync(onB, "query($a: ID!, $m: ID!) { message(accountId: $a, id: $m) { subject } }",
+                new { a = accountId, m = before[1] }, ct)).GetProperty("message").GetProperty("subject").GetString(), "shared 3");
+            await TimedAsync("REST body miss", async () => (await GetJsonAsync(onB, MessageUrl(before[2]), ct)).GetProperty("subject").GetString(), "shared 2");
+            Assert.True(clock.Elapsed - opened < BreakDuration, "the timed misses did not all fall inside one open period");
         }
         finally
         {
             await sharedRedis.ThawRedisAsync();
         }
 
-        await using var c = Create(key);
-        using var onC = c.CreateClient(Owner);
-        await GetJsonAsync(onC, page, ct);
-        Assert.True(c.Services.GetRequiredService<ReadCache>().SharedHits > 0, "the shared level is not used again after SIGCONT");
+        // After SIGCONT: a writes a body b has not read; once b's open period is over, its next miss probes Redis and finds it.
+        await GetJsonAsync(onA, MessageUrl(before[3]), ct);
+        await cacheA.SharedWritesSettledAsync(ct);
+        var rest = BreakDuration - (clock.Elapsed - opened) + TimeSpan.FromMilliseconds(500);
+        if (rest > TimeSpan.Zero) await Task.Delay(rest, ct); // waiting out the open period, not asserting a time
+        var hits = cacheB.SharedHits;
+        Assert.Equal("shared 1", (await GetJsonAsync(onB, MessageUrl(before[3]), ct)).GetProperty("subject").GetString());
+        Assert.True(cacheB.SharedHits == hits + 1, "the shared level is not used again after SIGCONT");
+        Assert.False(cacheB.SharedLevelOpen);
+        var logs = fixture.Logs.Since(logMark);
+        Assert.Contains(logs, l => l.Contains("[3950]", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Contains("[3951]", StringComparison.Ordinal));
     }
 
     private static async Task<JsonElement> GetJsonAsync(HttpClient client, string url, CancellationToken ct)

@@ -72,6 +72,7 @@ public sealed class CachedBodyPolicyTests(MailEnvFixture fixture)
         AssertBlocked((await GraphQLCalls.DataAsync(onA, One, variables, _ct)).GetProperty("m0"), accountId, messageId);
         AssertOneFetched(await GraphQLCalls.PostAsync(onA, Two, variables, _ct));
         Assert.True(cacheA.Hits >= hitsA + 4, $"expected A's reads to come from its cache (hits {hitsA} → {cacheA.Hits})");
+        await cacheA.SharedWritesSettledAsync(_ct); // shared writes run in the background
 
         // B: from the shared cache, over GraphQL WebSocket first, then REST.
         var cacheB = b.Services.GetRequiredService<ReadCache>();
