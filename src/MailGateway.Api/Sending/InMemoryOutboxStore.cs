@@ -17,13 +17,21 @@ internal sealed class InMemoryOutboxStore(TimeProvider time) : IOutboxStore
     private readonly Dictionary<(string, string), (string Id, DateTimeOffset Until)> _keys = [];
 
     public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default)
+        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default) =>
+        AddAsync(submission, mime, dueAt, idempotencyKey, idempotencyWindow, 0, cancellationToken);
+
+    public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
+        TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             if (idempotencyKey is not null && _keys.TryGetValue((submission.AccountId, idempotencyKey), out var known)
                 && known.Until > time.GetUtcNow() && _entries.TryGetValue(known.Id, out var existing))
                 return Task.FromResult((existing.Submission, false));
+            // Pending: due (waiting, scheduled, retrying) or leased (in flight).
+            if (maxPendingPerOwner > 0 && _entries.Values.Count(e => e.Submission.OwnerId == submission.OwnerId
+                    && (e.DueAt is not null || e.Lease is not null)) >= maxPendingPerOwner)
+                throw new OutboxFullException(submission.OwnerId);
             _entries[submission.Id] = new Entry { Submission = submission, Mime = mime, DueAt = dueAt };
             if (idempotencyKey is not null)
                 _keys[(submission.AccountId, idempotencyKey)] = (submission.Id, time.GetUtcNow() + idempotencyWindow);
@@ -60,13 +68,18 @@ internal sealed class InMemoryOutboxStore(TimeProvider time) : IOutboxStore
         lock (_lock) return Task.FromResult(_entries.GetValueOrDefault(id)?.Mime);
     }
 
-    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        ClaimAsync(now, lease, [], int.MaxValue, cancellationToken);
+
+    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
+        CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var entry = _entries.Values
                 .Where(e => (e.Lease is null && e.DueAt <= now) || (e.Lease is not null && e.LeaseUntil <= now))
-                .OrderBy(e => e.DueAt).FirstOrDefault();
+                .OrderBy(e => e.DueAt).Take(scanLimit)
+                .FirstOrDefault(e => !busyOwners.Contains(e.Submission.OwnerId));
             if (entry is null) return Task.FromResult<OutboxClaim?>(null);
             entry.Lease = Guid.NewGuid().ToString("N");
             entry.LeaseUntil = now + lease;

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace MailGateway.Api.Sending;
 
-/// <summary>Transmits due submissions, one at a time per instance, under a processing lease. Temporary failures (connection,
+/// <summary>Transmits due submissions under a processing lease, <see cref="SendingOptions.Concurrency"/> at a time per instance
+/// and at most one per user (OutboxWorker.Loops.cs). Temporary failures (connection,
 /// 4xx) retry on <see cref="SendingOptions.RetrySchedule"/> until <see cref="SendingOptions.GiveUpAfter"/>; 5xx ends as failed.
 /// The 250 to DATA is recorded (<see cref="Submission.Accepted"/>) before anything else, so a submission resumed after a crash
 /// is never transmitted again: only the steps after it (Sent copy, \Answered, event) are repeated.</summary>
@@ -22,32 +23,6 @@ internal sealed partial class OutboxWorker(
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     private SendingOptions Options => options.Value;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var claim = await outbox.ClaimAsync(time.GetUtcNow(), Options.Lease, stoppingToken).ConfigureAwait(false);
-                if (claim is null)
-                {
-                    await signal.WaitAsync(Options.PollInterval, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-                await ProcessAsync(claim, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                SendingLog.WorkerFailed(logger, ex);
-                await Task.Delay(Options.PollInterval, stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
 
     internal async Task ProcessAsync(OutboxClaim claim, CancellationToken cancellationToken)
     {

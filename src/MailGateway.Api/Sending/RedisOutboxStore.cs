@@ -16,6 +16,10 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     /// <summary>Finished submissions (and their MIME) stay listable this long.</summary>
     private static readonly long RetentionSeconds = (long)TimeSpan.FromDays(7).TotalSeconds;
 
+    /// <summary>The per-owner pending set outlives its newest member's schedule (sendAt is at most 30 days ahead).</summary>
+    private static readonly long OwnerKeySeconds = (long)TimeSpan.FromDays(40).TotalSeconds;
+    private const string FullAnswer = "!full";
+
     private readonly LeftoverClaims _leftoverClaims = new();
 
     private IDatabase Db => redis.GetDatabase();
@@ -23,18 +27,27 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     private RedisKey SubmissionKey(string id) => _prefix + "s:" + id;
     private RedisKey MimeKey(string id) => _prefix + "m:" + id;
     private RedisKey AccountKey(string accountId) => _prefix + "a:" + accountId;
+    private RedisKey OwnerKey(string ownerId) => _prefix + "o:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ownerId)));
     private RedisKey IdempotencyKey(string accountId, string key) =>
         _prefix + "k:" + accountId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
+        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default) =>
+        AddAsync(submission, mime, dueAt, idempotencyKey, idempotencyWindow, 0, cancellationToken);
+
     public async Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default)
+        TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default)
     {
         var result = (string?)await Db.ScriptEvaluateAsync(AddScript,
             [SubmissionKey(submission.Id), MimeKey(submission.Id), _due, AccountKey(submission.AccountId),
-             idempotencyKey is null ? _prefix + "k:none" : IdempotencyKey(submission.AccountId, idempotencyKey)],
+             idempotencyKey is null ? _prefix + "k:none" : IdempotencyKey(submission.AccountId, idempotencyKey),
+             OwnerKey(submission.OwnerId), _processing],
             [submission.Id, JsonSerializer.Serialize(submission, Json), submission.State, mime, dueAt.ToUnixTimeMilliseconds(),
              submission.CreatedAt.ToUnixTimeMilliseconds(), submission.AccountId,
-             idempotencyKey is null ? "" : ((long)idempotencyWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), _prefix]).ConfigureAwait(false);
+             idempotencyKey is null ? "" : ((long)idempotencyWindow.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture), _prefix,
+             submission.OwnerId, maxPendingPerOwner, OwnerKeySeconds]).ConfigureAwait(false);
+        if (result == FullAnswer)
+            throw new OutboxFullException(submission.OwnerId);
         if (result == submission.Id)
             return (submission, true);
         return (await GetAsync(result!, cancellationToken).ConfigureAwait(false) ?? submission, false);
@@ -70,7 +83,11 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     public async Task<byte[]?> GetMimeAsync(string id, CancellationToken cancellationToken = default) =>
         (byte[]?)await Db.StringGetAsync(MimeKey(id)).ConfigureAwait(false);
 
-    public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        ClaimAsync(now, lease, [], 1000, cancellationToken);
+
+    public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
+        CancellationToken cancellationToken = default)
     {
         var token = Guid.NewGuid().ToString("N");
         var leftovers = _leftoverClaims.Take();
@@ -78,7 +95,8 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
         try
         {
             result = await Db.ScriptEvaluateAsync(ClaimScript, [_due, _processing],
-                [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, _prefix, string.Join(',', leftovers)]).ConfigureAwait(false);
+                [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, _prefix, string.Join(',', leftovers), scanLimit,
+                 .. busyOwners.Select(o => (RedisValue)o)]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -36,6 +36,15 @@ internal sealed class SendBudget(IOptions<SendingOptions> options, TimeProvider 
         return null;
     }
 
+    /// <summary>Uncounts a submission taken by <see cref="TryTakeAsync"/> that was refused afterwards (the outbox was full).</summary>
+    public async Task GiveBackAsync(string accountId, string ownerId)
+    {
+        var o = options.Value;
+        var window = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
+        if (o.MessagesPerHour > 0) await IncrementAsync($"a:{accountId}:{window}", -1).ConfigureAwait(false);
+        if (o.MessagesPerHourPerUser > 0) await IncrementAsync($"u:{ownerId}:{window}", -1).ConfigureAwait(false);
+    }
+
     private async Task<long> IncrementAsync(string key, long by)
     {
         if (_redis is null)

@@ -48,7 +48,19 @@ public sealed partial class SendService
             Size = prepared.Mime.Length,
             UpdatedAt = now,
         };
-        var (stored, created) = await outbox.AddAsync(submission, prepared.Mime, due, idempotencyKey, Options.IdempotencyWindow, cancellationToken).ConfigureAwait(false);
+        (Submission stored, bool created) added;
+        try
+        {
+            added = await outbox.AddAsync(submission, prepared.Mime, due, idempotencyKey, Options.IdempotencyWindow, Options.MaxPendingPerUser,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OutboxFullException)
+        {
+            await services.GetRequiredService<SendBudget>().GiveBackAsync(account.Id, caller.OwnerId).ConfigureAwait(false);
+            throw Limited(metrics, account, $"At most {Options.MaxPendingPerUser} submissions per user may wait or be in flight at once " +
+                "(Sending:MaxPendingPerUser); send again once some are sent.", PendingRetryAfter, SendLimitExceededException.TooManyPendingCode);
+        }
+        var (stored, created) = added;
         if (created)
         {
             metrics.Submission(stored.State);
@@ -58,11 +70,15 @@ public sealed partial class SendService
         return (SubmissionDto.From(stored), created);
     }
 
-    private SendLimitExceededException Limited(SendingMetrics metrics, Account account, string detail, TimeSpan retryAfter)
+    /// <summary>When a user at <see cref="SendingOptions.MaxPendingPerUser"/> may try again: a guess, submissions finish in seconds.</summary>
+    private static readonly TimeSpan PendingRetryAfter = TimeSpan.FromSeconds(30);
+
+    private SendLimitExceededException Limited(SendingMetrics metrics, Account account, string detail, TimeSpan retryAfter,
+        string code = SendLimitExceededException.DefaultCode)
     {
         metrics.Submission("limited");
         SendingLog.LimitReached(logger, account.Id, detail);
-        return new SendLimitExceededException(detail, retryAfter);
+        return new SendLimitExceededException(detail, retryAfter, code);
     }
 }
 

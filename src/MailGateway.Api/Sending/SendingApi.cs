@@ -27,8 +27,8 @@ internal static class SendingApi
             .WithSummary("Send a message: JSON compose (plus inReplyTo, forwardOf, saveToSent, sendAt) or raw message/rfc822")
             .WithDescription("Queues the message in the durable outbox and answers 202 {id, state}. From must be the account's email or an alias " +
                 "(422 from_not_allowed). A raw body's envelope comes from its headers; Bcc is never transmitted. Raw bodies take saveToSent and " +
-                "sendAt as query parameters. The same Idempotency-Key answers the same submission for 24 h. Limits: 429 send_limit_exceeded " +
-                "with Retry-After.")
+                "sendAt as query parameters. The same Idempotency-Key answers the same submission for 24 h. Limits: 429 send_limit_exceeded, " +
+                "429 too_many_pending_submissions (Sending:MaxPendingPerUser), with Retry-After.")
             .Accepts<SendMessageRequest>("application/json", "message/rfc822")
             .Produces<SubmissionAcceptedDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -78,7 +78,7 @@ internal static class SendingApi
         catch (SendLimitExceededException e)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return ApiProblems.Create(StatusCodes.Status429TooManyRequests, "send_limit_exceeded", "A sending limit was reached.", e.Message);
+            return ApiProblems.Create(StatusCodes.Status429TooManyRequests, e.Error.Code, e.Error.Title, e.Message);
         }
     }
 

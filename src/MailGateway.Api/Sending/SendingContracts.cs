@@ -46,10 +46,15 @@ public sealed record SubmissionDto(
 
 public sealed record OutboxListDto(IReadOnlyList<SubmissionDto> Items);
 
-/// <summary>A send refused by an abuse limit: 429 <c>send_limit_exceeded</c> with <see cref="RetryAfter"/>.</summary>
-public sealed class SendLimitExceededException(string detail, TimeSpan retryAfter) : Exception(detail), IApiFailure
+/// <summary>A send refused by an abuse limit: 429 <c>send_limit_exceeded</c> (or <c>too_many_pending_submissions</c>: the
+/// user's outbox is full, Sending:MaxPendingPerUser) with <see cref="RetryAfter"/>.</summary>
+public sealed class SendLimitExceededException(string detail, TimeSpan retryAfter, string code = SendLimitExceededException.DefaultCode)
+    : Exception(detail), IApiFailure
 {
+    public const string DefaultCode = "send_limit_exceeded";
+    public const string TooManyPendingCode = "too_many_pending_submissions";
+
     public TimeSpan RetryAfter { get; } = retryAfter;
 
-    public ApiError Error => new(StatusCodes.Status429TooManyRequests, "send_limit_exceeded", "A sending limit was reached.", Message, RetryAfter);
+    public ApiError Error => new(StatusCodes.Status429TooManyRequests, code, "A sending limit was reached.", Message, RetryAfter);
 }

@@ -13,6 +13,8 @@ internal static class SendingExtensions
             .BindConfiguration(SendingOptions.Section)
             .Validate(o => o.MaxRecipients >= 1 && o.MaxMessageBytes >= 1024 && o.MessagesPerHour >= 0 && o.MessagesPerHourPerUser >= 0,
                 "Sending limits must be positive (MessagesPerHour 0 = unlimited).")
+            .Validate(o => o.Concurrency is >= 1 and <= 64 && o.MaxPendingPerUser is >= 0 and <= 10_000,
+                "Sending:Concurrency must be 1-64 and Sending:MaxPendingPerUser 0-10000 (0 = unlimited).")
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(10) && o.PollInterval > TimeSpan.Zero && o.GiveUpAfter > TimeSpan.Zero
                 && o.RetrySchedule.All(t => t > TimeSpan.Zero), "Sending timings must be positive (Lease at least 10 s).")
             .ValidateOnStart();

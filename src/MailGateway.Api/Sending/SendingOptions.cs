@@ -23,6 +23,19 @@ public sealed class SendingOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Same Idempotency-Key, same submission for this long.</summary>
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Submissions this instance transmits at once. At most one of them belongs to any one user (owner), so a user whose
+    /// SMTP server hangs or who queued a backlog holds one sender loop, never everyone's mail.</summary>
+    public int Concurrency { get; set; } = 4;
+    /// <summary>Submissions of one user (owner, across their accounts and every instance) waiting, scheduled or in flight at
+    /// once; beyond it a send answers 429 <c>too_many_pending_submissions</c>. 0 = unlimited (then a user's backlog beyond
+    /// <see cref="ClaimScanLimit"/> can delay others).</summary>
+    public int MaxPendingPerUser { get; set; } = 100;
+
+    /// <summary>How many due submissions one claim looks at to find one whose owner is not busy on this instance: more than
+    /// the busy owners can have waiting (<see cref="Concurrency"/> × <see cref="MaxPendingPerUser"/>), so another user's
+    /// mail is always within reach.</summary>
+    public int ClaimScanLimit => MaxPendingPerUser > 0 ? Concurrency * MaxPendingPerUser + 1 : 1000;
+
     /// <summary>SMTP hosts that file sent mail themselves (saveToSent is skipped for them).</summary>
     public List<string> ServerFiledSentHosts { get; set; } = [];
 

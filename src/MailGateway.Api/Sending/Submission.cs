@@ -65,6 +65,12 @@ public interface IOutboxStore
     Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
         TimeSpan idempotencyWindow, CancellationToken cancellationToken = default);
 
+    /// <summary>As above, but refuses (<see cref="OutboxFullException"/>) when the owner already has
+    /// <paramref name="maxPendingPerOwner"/> submissions waiting, scheduled or in flight (0 = no cap). Counted atomically
+    /// with the add.</summary>
+    Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
+        TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default);
+
     Task<Submission?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken = default);
     Task<Submission?> GetAsync(string id, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<Submission>> ListAsync(string accountId, int limit, CancellationToken cancellationToken = default);
@@ -73,6 +79,11 @@ public interface IOutboxStore
     /// <summary>Takes the next due submission (or one whose lease expired: its instance died) under a lease; a queued or
     /// scheduled one becomes <c>sending</c>.</summary>
     Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>As above, fairly: skips due submissions whose owner is in <paramref name="busyOwners"/> (this instance is
+    /// already sending one of theirs), looking at most <paramref name="scanLimit"/> due submissions deep.</summary>
+    Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Records progress and keeps the lease (false: the lease was lost).</summary>
     Task<bool> CheckpointAsync(OutboxClaim claim, Submission updated, CancellationToken cancellationToken = default);
@@ -83,3 +94,6 @@ public interface IOutboxStore
     /// <summary>Cancels a queued or scheduled submission; null when it does not exist, the unchanged one when it is past that.</summary>
     Task<Submission?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The owner already has <see cref="SendingOptions.MaxPendingPerUser"/> submissions pending: nothing was stored.</summary>
+public sealed class OutboxFullException(string ownerId) : Exception($"The owner '{ownerId}' has too many pending submissions.");

@@ -15,7 +15,7 @@ internal static class SendingFields
     {
         mutation.Field<NonNullGraphType<SubmissionType>, SubmissionDto>("sendMessage")
             .Description("Queues a message for sending (REST POST /accounts/{id}/send); the same idempotencyKey answers the same submission for 24 h. " +
-                "Errors: from_not_allowed, smtp_not_configured, send_limit_exceeded. Needs Mail.Send.")
+                "Errors: from_not_allowed, smtp_not_configured, send_limit_exceeded, too_many_pending_submissions. Needs Mail.Send.")
             .Argument<NonNullGraphType<IdGraphType>>("accountId")
             .Argument<NonNullGraphType<SendMessageInputType>>("input")
             .Argument<StringGraphType>("idempotencyKey")
