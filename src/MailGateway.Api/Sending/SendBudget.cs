@@ -37,7 +37,7 @@ internal sealed class SendBudget(IOptions<SendingOptions> options, TimeProvider 
     }
 
     /// <summary>Uncounts a submission taken by <see cref="TryTakeAsync"/> that was refused afterwards (the outbox was full).</summary>
-    public async Task GiveBackAsync(string accountId, string ownerId)
+    public async Task GiveBackAsync(string accountId, string ownerId, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var window = time.GetUtcNow().ToUnixTimeSeconds() / 3600;

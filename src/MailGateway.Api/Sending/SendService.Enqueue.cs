@@ -56,7 +56,7 @@ public sealed partial class SendService
         }
         catch (OutboxFullException)
         {
-            await services.GetRequiredService<SendBudget>().GiveBackAsync(account.Id, caller.OwnerId).ConfigureAwait(false);
+            await services.GetRequiredService<SendBudget>().GiveBackAsync(account.Id, caller.OwnerId, CancellationToken.None).ConfigureAwait(false);
             throw Limited(metrics, account, $"At most {Options.MaxPendingPerUser} submissions per user may wait or be in flight at once " +
                 "(Sending:MaxPendingPerUser); send again once some are sent.", PendingRetryAfter, SendLimitExceededException.TooManyPendingCode);
         }
