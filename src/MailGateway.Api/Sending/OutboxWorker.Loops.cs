@@ -1,65 +1,79 @@
 namespace MailGateway.Api.Sending;
 
-/// <summary>Fair sharing: <see cref="SendingOptions.Concurrency"/> sender loops, and a claim skips the due submissions of
-/// users (owners) this instance is already sending for. A user whose SMTP server hangs, or who queued a backlog to a slow
-/// one, holds one loop; every other user's mail goes on through the others.</summary>
+/// <summary>Fair sharing: up to <see cref="SendingOptions.Concurrency"/> submissions in flight per instance, and a claim
+/// skips the due submissions of users (owners) this instance is already sending for. A user whose SMTP server hangs, or
+/// who queued a backlog to a slow one, holds one sender; every other user's mail goes on through the others. One
+/// claimer takes the claims (so an idle instance asks the outbox once per <see cref="SendingOptions.PollInterval"/>, not
+/// once per sender) and hands each claim to a sender of its own.</summary>
 internal sealed partial class OutboxWorker
 {
-    private readonly SemaphoreSlim _claimGate = new(1, 1);
     private readonly Dictionary<string, int> _busyOwners = new(StringComparer.Ordinal);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Options.Concurrency).Select(_ => Task.Run(() => SendLoopAsync(stoppingToken), CancellationToken.None)));
-
-    private async Task SendLoopAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        using var free = new SemaphoreSlim(Options.Concurrency, Options.Concurrency);
+        var senders = new List<Task>();
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var claim = await ClaimFairlyAsync(stoppingToken).ConfigureAwait(false);
+                await free.WaitAsync(stoppingToken).ConfigureAwait(false);
+                var claim = await ClaimOrWaitAsync(stoppingToken).ConfigureAwait(false);
                 if (claim is null)
                 {
-                    await signal.WaitAsync(Options.PollInterval, stoppingToken).ConfigureAwait(false);
+                    free.Release();
                     continue;
                 }
-                try
-                {
-                    await ProcessAsync(claim, stoppingToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    SetBusy(claim.Submission.OwnerId, -1);
-                    signal.Notify(); // the owner's next submission may be waiting for a free loop
-                }
+                senders.RemoveAll(t => t.IsCompleted);
+                senders.Add(Task.Run(() => SendAsync(claim, free, stoppingToken), CancellationToken.None));
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                SendingLog.WorkerFailed(logger, ex);
-                await Task.Delay(Options.PollInterval, stoppingToken).ConfigureAwait(false);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        finally
+        {
+            await Task.WhenAll(senders).ConfigureAwait(false); // each ends soon once stopping (SendAsync never throws)
         }
     }
 
-    /// <summary>One claim at a time on this instance, so two loops never take the same owner's submissions.</summary>
-    private async Task<OutboxClaim?> ClaimFairlyAsync(CancellationToken cancellationToken)
+    /// <summary>A claim, or null after waiting for a queued submission, a finished send or the poll interval.</summary>
+    private async Task<OutboxClaim?> ClaimOrWaitAsync(CancellationToken stoppingToken)
     {
-        await _claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             string[] busy;
             lock (_busyOwners) busy = [.. _busyOwners.Keys];
-            var claim = await outbox.ClaimAsync(time.GetUtcNow(), Options.Lease, busy, Options.ClaimScanLimit, cancellationToken).ConfigureAwait(false);
-            if (claim is not null) SetBusy(claim.Submission.OwnerId, +1);
-            return claim;
+            var claim = await outbox.ClaimAsync(time.GetUtcNow(), Options.Lease, busy, Options.ClaimScanLimit, stoppingToken).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                SetBusy(claim.Submission.OwnerId, +1);
+                return claim;
+            }
+            await signal.WaitAsync(Options.PollInterval, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            SendingLog.WorkerFailed(logger, ex);
+            await Task.Delay(Options.PollInterval, stoppingToken).ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    private async Task SendAsync(OutboxClaim claim, SemaphoreSlim free, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProcessAsync(claim, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        catch (Exception ex)
+        {
+            SendingLog.WorkerFailed(logger, ex);
         }
         finally
         {
-            _claimGate.Release();
+            SetBusy(claim.Submission.OwnerId, -1);
+            free.Release();
+            signal.Notify(); // the owner's next submission may be waiting for this sender
         }
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace MailGateway.Api.Sending;
 
 /// <summary>Transmits due submissions under a processing lease, <see cref="SendingOptions.Concurrency"/> at a time per instance
-/// and at most one per user (OutboxWorker.Loops.cs). Temporary failures (connection,
+/// and at most one per user, taken by one claimer (OutboxWorker.Loops.cs). Temporary failures (connection,
 /// 4xx) retry on <see cref="SendingOptions.RetrySchedule"/> until <see cref="SendingOptions.GiveUpAfter"/>; 5xx ends as failed.
 /// The 250 to DATA is recorded (<see cref="Submission.Accepted"/>) before anything else, so a submission resumed after a crash
 /// is never transmitted again: only the steps after it (Sent copy, \Answered, event) are repeated.</summary>
