@@ -4,13 +4,14 @@ using MailGateway.IntegrationTests.GraphQL;
 using MailGateway.IntegrationTests.Infrastructure;
 using MailGateway.IntegrationTests.Messages;
 using MailGateway.Testing;
+using MailGateway.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MailGateway.IntegrationTests.Sending;
 
 /// <summary>Issue 11 item 9 on the sending path: one user's hanging SMTP server or backlog must not stall anyone else's
 /// mail (Sending:Concurrency loops, one submission per user in flight per instance), and a user's outbox is capped
-/// (Sending:MaxPendingPerUser, 429 too_many_pending_submissions on REST and GraphQL). Redis outbox and in-memory outbox.</summary>
+/// (Sending:MaxPendingPerUser, 429 too_many_pending_submissions on REST and GraphQL over HTTP and WebSocket). Redis outbox and in-memory outbox.</summary>
 public sealed class SendingFairnessTests(MailEnvFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -61,7 +62,7 @@ public sealed class SendingFairnessTests(MailEnvFixture fixture)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_user_with_max_pending_submissions_gets_429_on_rest_and_graphql(bool redis)
+    public async Task A_user_with_max_pending_submissions_gets_429_on_rest_and_graphql_http_and_websocket(bool redis)
     {
         await using var app = Start(redis, ("Sending:MaxPendingPerUser", "2"));
         var me = await Sender.RegisterAsync(fixture, "user44", app);
@@ -79,9 +80,18 @@ public sealed class SendingFairnessTests(MailEnvFixture fixture)
         using var refused = await me.SendAsync(Later("three"));
         await MailUser.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests, "too_many_pending_submissions");
         Assert.NotNull(refused.Headers.RetryAfter);
-        Assert.Equal("too_many_pending_submissions", await GraphQLCalls.ErrorCodeAsync(me.Client, """
-            mutation($accountId: ID!, $input: SendMessageInput!) { sendMessage(accountId: $accountId, input: $input) { id } }
-            """, new { accountId = me.AccountId, input = new { to = new[] { new { address = MailEnvironment.EmailOf("user45") } }, text = "x" } }, Ct));
+        const string send = "mutation($accountId: ID!, $input: SendMessageInput!) { sendMessage(accountId: $accountId, input: $input) { id } }";
+        var variables = new { accountId = me.AccountId, input = new { to = new[] { new { address = MailEnvironment.EmailOf("user45") } }, text = "x" } };
+        Assert.Equal("too_many_pending_submissions", await GraphQLCalls.ErrorCodeAsync(me.Client, send, variables, Ct));
+        await using (var socket = await GraphQLSocket.ConnectAsync(app, cancellationToken: Ct))
+        {
+            await socket.InitAsync(me.Client.DefaultRequestHeaders.Authorization!.Parameter!, Ct);
+            await socket.ExpectAsync("connection_ack", Ct);
+            await socket.SendAsync(new { id = "send", type = "subscribe", payload = new { query = send, variables } }, Ct);
+            var next = await socket.ExpectAsync("next", Ct);
+            Assert.Equal("too_many_pending_submissions",
+                next.GetProperty("payload").GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        }
 
         // A finished (here: canceled) submission no longer counts.
         using var cancel = await me.Client.DeleteAsync(me.Api($"/outbox/{first}"), Ct);
