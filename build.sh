@@ -104,6 +104,35 @@ summarize_trx() {
           printf "Tests: %d passed, %d failed", passed, failed; if (skipped > 0) printf ", %d skipped", skipped; printf "\n" }'
 }
 
+# A test that failed is run once more, alone, before the run counts it as failed: on this shared 2-core machine a
+# multi-process fault or scale test can miss a deadline under a load spike that has nothing to do with the feature
+# it names. A test that fails because its feature is broken fails again alone. Every test that passed only on its
+# second run is named in the output ("passed on its rerun"), so flakiness stays visible instead of hidden. At most
+# MG_RERUN_MAX (5) failed tests are rerun: more failures than that are no load spike. MG_RERUN_MAX=0 turns it off.
+# Prints the number of tests that passed on their rerun; usage: rerun_failed <console log> <results dir> [env...]
+rerun_failed() {
+  local log="$1" dir="$2"; shift 2
+  local max="${MG_RERUN_MAX:-5}" methods=() recovered=0 method project count
+  mapfile -t methods < <(grep -E '^failed MailGateway\.' "$log" | sed -E 's/^failed ([^ (]+).*/\1/' | sort | uniq)
+  if ((${#methods[@]} == 0 || ${#methods[@]} > max)); then echo 0; return 0; fi
+  for method in "${methods[@]}"; do
+    project="${method%%.Tests.*}.Tests"
+    [[ "$method" == MailGateway.IntegrationTests.* ]] && project=MailGateway.IntegrationTests
+    [[ -d "$ROOT/tests/$project" ]] || continue
+    count="$(grep -cE "^failed ${method//./\\.}([ (]|$)" "$log" || true)"
+    mkdir -p "$dir/rerun"
+    echo "build.sh: rerunning $method alone (it failed ${count}x)" >&2
+    if env "$@" dotnet test --project "tests/$project" -c Release --no-build --results-directory "$dir/rerun" \
+        -- --filter-method "$method" >"$dir/rerun/${method##*.}.log" 2>&1; then
+      echo "build.sh: passed on its rerun (failed on the first run): $method" >&2
+      recovered=$((recovered + count))
+    else
+      echo "build.sh: failed again on its rerun: $method (log: $dir/rerun/${method##*.}.log)" >&2
+    fi
+  done
+  echo "$recovered"
+}
+
 # The integration test classes that run a second time on a Redis Cluster (MAILENV_REDIS=cluster) in ./build.sh test:
 # every Redis structure (record-store transactions, the webhook queue scripts, leases and rendezvous ownership,
 # rate windows, key prefixes, the SignalR backplane and the event stream) and the key migration across slots.
@@ -123,6 +152,8 @@ cmd_test() {
   mkdir -p "$results"
   dotnet test --solution MailGateway.sln -c Release --no-build --results-directory "$results" --report-xunit-trx \
     2>&1 | tee "$results/console.log" || rc=$?
+  local recovered
+  recovered="$(rerun_failed "$results/console.log" "$results")"
   # The Redis-using integration tests once more on a private 3-master Redis Cluster instead of one redis-server
   # (a representative subset: keeps the run within about a minute more; MAILENV_REDIS=cluster runs them all).
   local cluster_log="$results/cluster/console.log" cluster_rc=0 filters=() class
@@ -130,6 +161,8 @@ cmd_test() {
   mkdir -p "$results/cluster"
   MAILENV_REDIS=cluster dotnet test --project tests/MailGateway.IntegrationTests -c Release --no-build \
     --results-directory "$results/cluster" -- "${filters[@]}" 2>&1 | tee "$cluster_log" || cluster_rc=$?
+  local cluster_recovered
+  cluster_recovered="$(rerun_failed "$cluster_log" "$results/cluster" MAILENV_REDIS=cluster)"
   local summary
   # The runner's closing block adds up every assembly ("total: N ... succeeded: N"); TRX files are the fallback
   # (their names are timestamps, and two assemblies finishing together can overwrite each other's file).
@@ -137,10 +170,19 @@ cmd_test() {
   local passed failed
   passed="$(sed -E 's/^Tests: ([0-9]+) passed.*/\1/' <<<"$summary")"
   failed="$(sed -E 's/^Tests: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")"
+  if ((recovered > 0 && recovered <= failed)); then
+    passed=$((passed + recovered)); failed=$((failed - recovered))
+    if ((failed == 0)); then rc=0; fi
+  fi
   local cluster_summary cluster_passed=0 cluster_failed=1
   if cluster_summary="$(summarize_console "$cluster_log")"; then
     cluster_passed="$(sed -E 's/^Tests: ([0-9]+) passed.*/\1/' <<<"$cluster_summary")"
     cluster_failed="$(sed -E 's/^Tests: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$cluster_summary")"
+    if ((cluster_recovered > 0 && cluster_recovered <= cluster_failed)); then
+      cluster_passed=$((cluster_passed + cluster_recovered)); cluster_failed=$((cluster_failed - cluster_recovered))
+      if ((cluster_failed == 0)); then cluster_rc=0; fi
+    fi
+    cluster_summary="Tests: $cluster_passed passed, $cluster_failed failed"
   fi
   # Without the "Tests:" prefix: the closing line below must be the only one of that form.
   if [[ -n "$cluster_summary" ]]; then

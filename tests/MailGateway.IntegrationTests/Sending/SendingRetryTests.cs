@@ -5,8 +5,12 @@ namespace MailGateway.IntegrationTests.Sending;
 
 /// <summary>A recipient Postfix answers 4xx at RCPT while the others are accepted: the message is delivered once to the
 /// accepted ones, and only the deferred recipient is tried again until the server takes it.</summary>
-public sealed class SendingRetryTests(MailEnvFixture fixture)
+public sealed class SendingRetryTests(MailEnvFixture fixture) : IDisposable
 {
+    private readonly FailureLogs _failureLogs = new(fixture.Logs);
+
+    public void Dispose() => _failureLogs.WriteIfFailed();
+
     private static readonly TimeSpan Arrival = TimeSpan.FromSeconds(60);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
