@@ -13,9 +13,23 @@ public sealed class SharedLevelReadCacheTests
     private const string Scope = "acct|imap.example.test:993|user";
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly FakeStore _store = new();
+    private readonly MeterFactory _meters = new();
 
     private ReadCache Create() => new(Options.Create(new ReadCacheOptions { Shared = true, SharedBreakDuration = TimeSpan.FromSeconds(5) }),
-        new MeterFactory(), _store, _time, NullLogger<ReadCache>.Instance);
+        _meters, _store, _time, NullLogger<ReadCache>.Instance);
+
+    /// <summary>The current value of one of this cache's observable instruments (only its own meter is listened to).</summary>
+    private long Observe(string instrument)
+    {
+        long value = -1;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (i, l) => { if (i.Name == instrument && _meters.Created.Contains(i.Meter)) l.EnableMeasurementEvents(i); };
+        listener.SetMeasurementEventCallback<int>((_, v, _, _) => value = v);
+        listener.SetMeasurementEventCallback<long>((_, v, _, _) => value = v);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
+    }
 
     [Fact]
     public async Task After_a_failing_lookup_the_store_is_skipped_until_one_probe_finds_it_back()
@@ -30,11 +44,14 @@ public sealed class SharedLevelReadCacheTests
         cache.ShareSummaries(Scope, [Summary(3)]);
         Assert.Equal(1, _store.Gets); // skipped while open, reads and writes alike
         Assert.Equal(0, _store.Sets);
+        Assert.Equal(1, Observe("mailgateway.cache.shared_breaker_open"));
+        Assert.Equal(7, Observe("mailgateway.cache.shared_skipped"));
 
         _store.Failing = false;
         _time.Advance(TimeSpan.FromSeconds(5));
         Assert.Empty(await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1, 2], ct)); // the probe: answered, nothing stored yet
         Assert.Equal(2, _store.Gets);
+        Assert.Equal(0, Observe("mailgateway.cache.shared_breaker_open"));
         cache.ShareSummaries(Scope, [Summary(4)]);
         await cache.SharedWritesSettledAsync(ct);
         Assert.Equal(1, _store.Sets);
@@ -106,7 +123,15 @@ public sealed class SharedLevelReadCacheTests
 
     private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory
     {
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
+        public List<System.Diagnostics.Metrics.Meter> Created { get; } = [];
+
+        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options)
+        {
+            var meter = new System.Diagnostics.Metrics.Meter(options);
+            Created.Add(meter);
+            return meter;
+        }
+
         public void Dispose() { }
     }
 }
