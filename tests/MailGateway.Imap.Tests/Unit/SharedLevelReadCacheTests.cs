@@ -59,6 +59,24 @@ public sealed class SharedLevelReadCacheTests
         Assert.Equal(0, _store.Gets);
     }
 
+    [Fact]
+    public async Task Writes_a_stalled_store_holds_stop_at_the_byte_cap_and_resume_when_they_end()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cache = Create();
+        var hang = new TaskCompletionSource();
+        _store.SetHangs = hang.Task;
+        var body = new MessageDetail(Summary(1), [], new string('x', 200_000), null, [], null, []); // about 200 KB serialized
+        for (uint uid = 1; uid <= 100; uid++) cache.ShareBody(Scope, new MessageRef("INBOX", 7, uid), true, body with { Summary = Summary(uid) });
+        Assert.InRange(_store.Sets, 70, 90); // 16 MiB of the 20 MB started, the rest skipped
+
+        hang.SetResult();
+        await cache.SharedWritesSettledAsync(ct);
+        var started = _store.Sets;
+        cache.ShareBody(Scope, new MessageRef("INBOX", 7, 101), true, body);
+        Assert.Equal(started + 1, _store.Sets);
+    }
+
     private static MessageSummary Summary(uint uid) => new("INBOX", 7, uid, null, $"s{uid}", [], [], [], DateTimeOffset.UnixEpoch,
         DateTimeOffset.UnixEpoch, 100, [], false, "preview");
 

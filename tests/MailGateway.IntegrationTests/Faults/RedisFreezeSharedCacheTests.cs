@@ -58,6 +58,7 @@ public sealed class RedisFreezeSharedCacheTests(MailEnvFixture fixture)
         await cacheA.SharedWritesSettledAsync(ct);
         await GetJsonAsync(onB, page, ct);
         Assert.Equal(5, cacheB.SharedHits); // b found what a shared: the level is in use
+        await GraphQLCalls.DataAsync(onB, "{ accounts { id } }", ct: ct); // GraphQL's first-use cost is not what is timed below
         string MessageUrl(string id) => $"/api/v1/accounts/{accountId}/messages/{id}";
 
         var logMark = fixture.Logs.Count;
