@@ -80,6 +80,13 @@ public sealed partial class ReadCache
     {
         var pass = _breaker.Enter();
         if (pass == SharedLevelBreaker.Pass.Skip) return new byte[]?[keys.Count];
+        if (pass == SharedLevelBreaker.Pass.Probe)
+        {
+            // The store failed a moment ago: learn in the background whether it is back; this read is a miss either way,
+            // so no request waits for a store that may still be stalled.
+            _ = ProbeAsync(keys);
+            return new byte[]?[keys.Count];
+        }
         try
         {
             var values = await _shared!.GetAsync(keys, cancellationToken).ConfigureAwait(false);
@@ -95,6 +102,19 @@ public sealed partial class ReadCache
         {
             _breaker.Failed(pass, ex);
             return new byte[]?[keys.Count];
+        }
+    }
+
+    private async Task ProbeAsync(IReadOnlyList<string> keys)
+    {
+        try
+        {
+            await _shared!.GetAsync(keys, CancellationToken.None).ConfigureAwait(false);
+            _breaker.Succeeded(SharedLevelBreaker.Pass.Probe);
+        }
+        catch (Exception ex)
+        {
+            _breaker.Failed(SharedLevelBreaker.Pass.Probe, ex);
         }
     }
 

@@ -49,8 +49,9 @@ public sealed class SharedLevelReadCacheTests
 
         _store.Failing = false;
         _time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Empty(await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1, 2], ct)); // the probe: answered, nothing stored yet
+        Assert.Empty(await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1, 2], ct)); // a miss; the probe behind it finds the store back
         Assert.Equal(2, _store.Gets);
+        Assert.False(cache.SharedLevelOpen);
         Assert.Equal(0, Observe("mailgateway.cache.shared_breaker_open"));
         cache.ShareSummaries(Scope, [Summary(4)]);
         await cache.SharedWritesSettledAsync(ct);
@@ -74,6 +75,34 @@ public sealed class SharedLevelReadCacheTests
         await settled;
         Assert.Empty(await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1], ct));
         Assert.Equal(0, _store.Gets);
+    }
+
+    [Fact]
+    public async Task The_probe_runs_behind_the_read_so_no_read_waits_for_a_store_that_is_still_stalled()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cache = Create();
+        _store.Failing = true;
+        await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1], ct);
+        _store.Failing = false;
+        var hang = new TaskCompletionSource<bool>();
+        _store.GetHangs = hang.Task;
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var read = cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1], ct);
+        Assert.True(read.IsCompleted, "the read waited for the probe");
+        Assert.Empty(await read);
+        Assert.Equal(2, _store.Gets);
+        await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1], ct); // skipped while the probe is out
+        Assert.Equal(2, _store.Gets);
+
+        hang.SetResult(false); // the store times out the probe (its continuations run inline, so the probe has failed after this)
+        Assert.True(cache.SharedLevelOpen);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _store.GetHangs = null;
+        await cache.LoadSharedSummariesAsync(Scope, "INBOX", 7, [1], ct); // the next probe finds it back
+        Assert.False(cache.SharedLevelOpen);
+        Assert.Equal(3, _store.Gets);
     }
 
     [Fact]
@@ -105,11 +134,14 @@ public sealed class SharedLevelReadCacheTests
         public int Gets { get; private set; }
         public int Sets { get; private set; }
 
-        public Task<IReadOnlyList<byte[]?>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+        /// <summary>When set, a GET waits for it; false makes the GET time out.</summary>
+        public Task<bool>? GetHangs { get; set; }
+
+        public async Task<IReadOnlyList<byte[]?>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         {
             Gets++;
-            if (Failing) throw new TimeoutException("store timed out");
-            lock (_values) return Task.FromResult<IReadOnlyList<byte[]?>>([.. keys.Select(k => _values.GetValueOrDefault(k))]);
+            if (Failing || (GetHangs is { } hang && !await hang.ConfigureAwait(false))) throw new TimeoutException("store timed out");
+            lock (_values) return [.. keys.Select(k => _values.GetValueOrDefault(k))];
         }
 
         public async Task SetAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, TimeSpan timeToLive, CancellationToken cancellationToken = default)
