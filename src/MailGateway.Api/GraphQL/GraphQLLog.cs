@@ -33,4 +33,8 @@ internal static partial class GraphQLLog
     [LoggerMessage(EventId = 6008, EventName = "GraphQLDemandReleaseFailed", Level = LogLevel.Warning,
         Message = "Releasing the watch demand of a GraphQL subscription failed (it expires by itself)")]
     public static partial void DemandReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6009, EventName = "GraphQLSocketOperationFailed", Level = LogLevel.Error,
+        Message = "A GraphQL operation on a WebSocket failed unexpectedly; it was answered with an error")]
+    public static partial void OperationFailed(ILogger logger, Exception exception);
 }

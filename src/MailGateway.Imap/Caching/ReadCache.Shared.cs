@@ -14,11 +14,13 @@ namespace MailGateway.Imap.Caching;
 /// </summary>
 public sealed partial class ReadCache
 {
-    /// <summary>Writes still running beyond this many are skipped (a slow store must not pile up work).</summary>
-    private const int MaxPendingSharedWrites = 256;
+    /// <summary>Serialized bytes of shared writes still running beyond which new writes are skipped: a stalled store
+    /// must not pile up memory until its timeout (or the breaker) ends them.</summary>
+    internal const long MaxPendingSharedWriteBytes = 16L * 1024 * 1024;
     private static readonly JsonSerializerOptions SharedJson = new(JsonSerializerDefaults.General);
     private readonly SharedLevelBreaker _breaker;
     private readonly ConcurrentDictionary<Task, byte> _pendingSharedWrites = new();
+    private long _pendingSharedWriteBytes;
     private long _sharedHits;
 
     /// <summary>Summaries and bodies found in the shared store, since start.</summary>
@@ -78,6 +80,13 @@ public sealed partial class ReadCache
     {
         var pass = _breaker.Enter();
         if (pass == SharedLevelBreaker.Pass.Skip) return new byte[]?[keys.Count];
+        if (pass == SharedLevelBreaker.Pass.Probe)
+        {
+            // The store failed a moment ago: learn in the background whether it is back; this read is a miss either way,
+            // so no request waits for a store that may still be stalled.
+            _ = ProbeAsync(keys);
+            return new byte[]?[keys.Count];
+        }
         try
         {
             var values = await _shared!.GetAsync(keys, cancellationToken).ConfigureAwait(false);
@@ -96,22 +105,41 @@ public sealed partial class ReadCache
         }
     }
 
+    private async Task ProbeAsync(IReadOnlyList<string> keys)
+    {
+        try
+        {
+            await _shared!.GetAsync(keys, CancellationToken.None).ConfigureAwait(false);
+            _breaker.Succeeded(SharedLevelBreaker.Pass.Probe);
+        }
+        catch (Exception ex)
+        {
+            _breaker.Failed(SharedLevelBreaker.Pass.Probe, ex);
+        }
+    }
+
     private void SharedSet(IReadOnlyList<(string Key, object Value)> entries)
     {
-        if (entries.Count == 0 || _pendingSharedWrites.Count >= MaxPendingSharedWrites) return;
-        var serialized = entries.Select(e => KeyValuePair.Create(e.Key, JsonSerializer.SerializeToUtf8Bytes(e.Value, e.Value.GetType(), SharedJson)))
-            .Where(e => e.Value.Length <= _options.SharedMaxEntryBytes).ToList();
-        if (serialized.Count == 0) return;
+        if (entries.Count == 0) return;
         var pass = _breaker.Enter();
         if (pass == SharedLevelBreaker.Pass.Skip) return;
-        var write = SharedWriteAsync(serialized, pass);
+        var serialized = entries.Select(e => KeyValuePair.Create(e.Key, JsonSerializer.SerializeToUtf8Bytes(e.Value, e.Value.GetType(), SharedJson)))
+            .Where(e => e.Value.Length <= _options.SharedMaxEntryBytes).ToList();
+        var bytes = serialized.Sum(e => (long)e.Value.Length);
+        if (serialized.Count == 0 || Interlocked.Add(ref _pendingSharedWriteBytes, bytes) > MaxPendingSharedWriteBytes)
+        {
+            Interlocked.Add(ref _pendingSharedWriteBytes, -bytes); // 0 when nothing was added
+            _breaker.Abandoned(pass);
+            return;
+        }
+        var write = SharedWriteAsync(serialized, bytes, pass);
         if (write.IsCompleted) return;
         _pendingSharedWrites.TryAdd(write, 0); // before the continuation, which removes it
         _ = write.ContinueWith(static (done, pending) => ((ConcurrentDictionary<Task, byte>)pending!).TryRemove(done, out _), _pendingSharedWrites,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task SharedWriteAsync(List<KeyValuePair<string, byte[]>> entries, SharedLevelBreaker.Pass pass)
+    private async Task SharedWriteAsync(List<KeyValuePair<string, byte[]>> entries, long bytes, SharedLevelBreaker.Pass pass)
     {
         try
         {
@@ -123,6 +151,10 @@ public sealed partial class ReadCache
         {
             // Sharing is an optimisation: the read already has its answer.
             _breaker.Failed(pass, ex);
+        }
+        finally
+        {
+            Interlocked.Add(ref _pendingSharedWriteBytes, -bytes);
         }
     }
 

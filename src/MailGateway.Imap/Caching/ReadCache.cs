@@ -43,7 +43,7 @@ public sealed partial class ReadCache
         meter.CreateObservableGauge("mailgateway.cache.views", () => _views.Count, "{mailbox}", "Mailbox views (UIDs + flags) kept.");
         meter.CreateObservableCounter("mailgateway.cache.shared_hits", () => SharedHits, "{entry}",
             "Summaries and bodies found in the shared store (Imap:Cache:Shared) after a local miss.");
-        meter.CreateObservableGauge("mailgateway.cache.shared_breaker_open", () => _breaker.IsOpen ? 1 : 0, "1",
+        meter.CreateObservableGauge("mailgateway.cache.shared_breaker_open", () => _breaker.IsOpen ? 1 : 0, "{state}",
             "1 while the shared store is skipped after a failure (Imap:Cache:SharedBreakDuration), else 0.");
         meter.CreateObservableCounter("mailgateway.cache.shared_skipped", () => _breaker.Skipped, "{call}",
             "Shared-store reads and writes skipped because its circuit breaker was open.");

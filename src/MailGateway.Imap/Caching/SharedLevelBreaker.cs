@@ -6,8 +6,9 @@ namespace MailGateway.Imap.Caching;
 /// Circuit breaker of the read cache's shared level (<see cref="ReadCacheOptions.Shared"/>). The shared level is an
 /// optimisation, never the source of truth, so once its store failed (a Redis error or timeout) reads stop asking it:
 /// for <see cref="ReadCacheOptions.SharedBreakDuration"/> every shared read and write is skipped (a miss, served from
-/// the local level or IMAP with no Redis call); then exactly one call goes through as a probe (half-open), and its
-/// success closes the breaker, its failure opens it for another period. Only a probe's outcome moves a half-open or
+/// the local level or IMAP with no Redis call); then exactly one call goes through as a probe (half-open; the read
+/// cache runs it in the background, see ReadCache.Shared.cs), and its success closes the breaker, its failure opens
+/// it for another period. Only a probe's outcome moves a half-open or
 /// open breaker: a call that started while closed and ends later says nothing about the store now.
 /// The hot path (closed) is one volatile read; transitions are compare-and-swap, each logged once.
 /// </summary>

@@ -43,11 +43,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
         foreach (var (key, value) in settings) environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        // MG_GATEWAY_LOGS=<dir>: keep each process's console output (diagnosing multi-process tests).
-        var logDir = Environment.GetEnvironmentVariable("MG_GATEWAY_LOGS");
-        var log = logDir is null ? null : TextWriter.Synchronized(new StreamWriter(Path.Combine(logDir, $"gateway-{port}.log"), append: true) { AutoFlush = true });
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log?.WriteLine(e.Data); };
+        // Each process's console output (warnings and errors) is kept for diagnosing a failed multi-process test:
+        // artifacts/test-results/gateway-logs, or the directory in MG_GATEWAY_LOGS.
+        var logDir = Environment.GetEnvironmentVariable("MG_GATEWAY_LOGS")
+            ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "test-results", "gateway-logs"));
+        Directory.CreateDirectory(logDir);
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(logDir, $"gateway-{port}.log"), append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var gateway = new GatewayProcess(process, address);

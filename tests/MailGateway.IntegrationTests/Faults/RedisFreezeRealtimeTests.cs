@@ -10,8 +10,12 @@ namespace MailGateway.IntegrationTests.Faults;
 /// carries the catalogue code <c>storage_unavailable</c> (not SignalR's generic "unexpected error"), and a GraphQL
 /// operation over graphql-transport-ws answers an error payload with that code; the socket and the hub connection
 /// stay usable and work again after SIGCONT.</summary>
-public sealed class RedisFreezeRealtimeTests(MailEnvFixture fixture)
+public sealed class RedisFreezeRealtimeTests(MailEnvFixture fixture) : IDisposable
 {
+    private readonly FailureLogs _failureLogs = new(fixture.Logs);
+
+    public void Dispose() => _failureLogs.WriteIfFailed();
+
     private const string User = "user147";
     private const string Owner = "faults-owner-147";
 

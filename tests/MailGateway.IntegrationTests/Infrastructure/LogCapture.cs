@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace MailGateway.IntegrationTests.Infrastructure;
 
 /// <summary>An <see cref="ILoggerProvider"/> that keeps every log line of every gateway in the run (after the app's
-/// level filters, which the harness sets to include the gateway's Debug output).</summary>
+/// level filters, which the harness sets to include the gateway's Debug output), each with its UTC time.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -31,7 +31,7 @@ public sealed class LogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var line = $"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}";
+            var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}[{eventId.Id}] {formatter(state, exception)}";
             if (state is IEnumerable<KeyValuePair<string, object?>> properties)
                 line += " {" + string.Join(", ", properties.Select(p => $"{p.Key}={p.Value}")) + "}";
             if (exception is not null)

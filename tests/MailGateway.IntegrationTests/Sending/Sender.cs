@@ -70,9 +70,10 @@ public sealed record Sender(string User, string AccountId, HttpClient Client, Ma
         {
             var submission = await SubmissionAsync(id);
             var current = submission.GetProperty("state").GetString();
-            if ((current == state && (also is null || also(submission))) || DateTime.UtcNow > until)
+            var reached = current == state && (also is null || also(submission));
+            if (reached || DateTime.UtcNow > until)
             {
-                Assert.True(current == state, $"Expected {state}: {submission}");
+                Assert.True(reached, $"Expected {state}{(also is null ? "" : " and the test's condition")}: {submission}");
                 return submission;
             }
             await Task.Delay(100, TestContext.Current.CancellationToken);

@@ -5,9 +5,15 @@ namespace MailGateway.IntegrationTests.Sending;
 
 /// <summary>A recipient Postfix answers 4xx at RCPT while the others are accepted: the message is delivered once to the
 /// accepted ones, and only the deferred recipient is tried again until the server takes it.</summary>
-public sealed class SendingRetryTests(MailEnvFixture fixture)
+public sealed class SendingRetryTests(MailEnvFixture fixture) : IDisposable
 {
+    private readonly FailureLogs _failureLogs = new(fixture.Logs);
+
+    public void Dispose() => _failureLogs.WriteIfFailed();
+
     private static readonly TimeSpan Arrival = TimeSpan.FromSeconds(60);
+    // A few seconds normally; generous because the retries share Postfix and the machine with the rest of the suite.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -31,7 +37,7 @@ public sealed class SendingRetryTests(MailEnvFixture fixture)
                 subject = $"partly {marker}",
                 text = "one now, one later",
             });
-            var partly = await me.WaitForStateAsync(id, "sent", also: s => s.GetProperty("attempts").GetInt32() >= 3);
+            var partly = await me.WaitForStateAsync(id, "sent", Patience, also: s => s.GetProperty("attempts").GetInt32() >= 3);
             var recipients = partly.GetProperty("recipients");
             Assert.Equal("accepted", recipients[0].GetProperty("state").GetString());
             Assert.Equal("pending", recipients[1].GetProperty("state").GetString());
@@ -39,7 +45,7 @@ public sealed class SendingRetryTests(MailEnvFixture fixture)
             await AssertOneCopyAsync(env, "user155", "INBOX", marker);
 
             await env.DeferRecipientsAsync([], Ct);
-            var done = await me.WaitForStateAsync(id, "sent", also: s => s.GetProperty("recipients")[1].GetProperty("state").GetString() == "accepted");
+            var done = await me.WaitForStateAsync(id, "sent", Patience, also: s => s.GetProperty("recipients")[1].GetProperty("state").GetString() == "accepted");
             await AssertOneCopyAsync(env, "user154", "INBOX", marker);
             await AssertOneCopyAsync(env, "user155", "INBOX", marker);
             await AssertOneCopyAsync(env, "user153", "Sent", marker);

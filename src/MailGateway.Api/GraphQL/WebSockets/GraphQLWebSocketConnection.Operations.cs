@@ -54,7 +54,25 @@ internal sealed partial class GraphQLWebSocketConnection
             return;
         }
         // Executing may take a while (IMAP); keep reading pings and completes meanwhile.
-        _executions.Add(Task.Run(() => ExecuteAsync(id, request, user, operation)));
+        _executions.Add(Task.Run(() => ExecuteAnsweredAsync(id, request, user, operation)));
+    }
+
+    /// <summary>Every operation gets an answer: a failure nothing below turned into a GraphQL error (a defect, or a
+    /// dependency failing in a way no catch names) ends the operation with the catalogue's error for it, or
+    /// <c>internal_error</c>, instead of leaving the client waiting for a result that never comes.</summary>
+    private async Task ExecuteAnsweredAsync(string id, GraphQLRequest request, System.Security.Claims.ClaimsPrincipal user, Operation operation)
+    {
+        try
+        {
+            await ExecuteAsync(id, request, user, operation).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!operation.Token.IsCancellationRequested)
+        {
+            GraphQLLog.OperationFailed(logger, ex);
+            Finish(id, ErrorCatalogue.Describe(ex) is { } known
+                ? GraphQLErrors.From(known)
+                : GraphQLErrors.Create(GraphQLErrors.InternalError, "The operation failed unexpectedly."));
+        }
     }
 
     private async Task ExecuteAsync(string id, GraphQLRequest request, System.Security.Claims.ClaimsPrincipal user, Operation operation)
@@ -62,7 +80,7 @@ internal sealed partial class GraphQLWebSocketConnection
         // The permit is taken here, off the read loop: with Redis it is a round trip.
         TimeSpan? refused;
         try { refused = await limiter.TryAcquireOperationAsync(Caller.From(user), operation.Token); }
-        catch (OperationCanceledException) { return; }
+        catch (OperationCanceledException) when (operation.Token.IsCancellationRequested) { return; }
         if (refused is { } retryAfter)
         {
             Finish(id, GraphQLErrors.From(UserRequestLimit.RateLimited(retryAfter) with { Detail = "Too many GraphQL requests; try again later." }));
@@ -74,8 +92,10 @@ internal sealed partial class GraphQLWebSocketConnection
         {
             result = await runner.RunAsync(request, GraphQLTransport.WebSocket, user, scope.ServiceProvider, operation.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (operation.Token.IsCancellationRequested)
         {
+            // The client completed the operation or the socket closed: nobody waits for an answer. Any other
+            // cancellation (a timeout below) is a failure ExecuteAnsweredAsync answers.
             return;
         }
         if (operation.Token.IsCancellationRequested) return;
