@@ -12,8 +12,9 @@ namespace MailGateway.IntegrationTests.Faults;
 
 /// <summary>The gateway process SIGKILLed right after it answered an APPEND (201), before it could deliver the event —
 /// whatever step it was in (not yet seen by the watcher, claimed but not published, queued, in flight): a gateway
-/// started afterwards on the same Redis delivers the webhook exactly once (one webhook id, one 2xx), and mail delivered
-/// before the kill is not delivered again.</summary>
+/// started afterwards on the same Redis delivers the event exactly once (one webhook id; its 2xx repeated only when the
+/// kill fell between the receiver's answer and its record, the at-least-once redelivery), and mail delivered before the
+/// kill is not delivered again.</summary>
 public sealed class GatewayKillTests(MailEnvFixture fixture)
 {
     private const string User = "user148";
@@ -66,9 +67,12 @@ public sealed class GatewayKillTests(MailEnvFixture fixture)
         var delivered = await receiver.WaitForAsync(1, TimeSpan.FromSeconds(90), r => Subject(r) == "Killed after the append" && r.AnsweredStatus == 200);
         await Task.Delay(TimeSpan.FromSeconds(4), ct); // room for a duplicate (a second publish, a lease expiring) to show up
 
+        // One event (one webhook id), answered 2xx. A second 2xx of the same id is the documented at-least-once
+        // redelivery, and happens only when the kill fell between the receiver's answer and the record of it (the killed
+        // instance delivered, the survivor delivered again after the lease): never a second event, never more.
         var attempts = receiver.Received.Where(r => Subject(r) == "Killed after the append").ToList();
         Assert.Single(attempts.Select(a => a.Id).Distinct());
-        Assert.Single(attempts, a => a.AnsweredStatus is >= 200 and < 300);
+        Assert.InRange(attempts.Count(a => a.AnsweredStatus is >= 200 and < 300), 1, 2);
         Assert.True(delivered[^1].Verified);
         Assert.Single(receiver.Received, r => Subject(r) == "Before the kill" && r.AnsweredStatus is >= 200 and < 300);
     }
