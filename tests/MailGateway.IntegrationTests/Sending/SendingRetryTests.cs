@@ -23,6 +23,9 @@ public sealed class SendingRetryTests(MailEnvFixture fixture) : IDisposable
         var deferred = MailEnvironment.EmailOf("user154");
         await using var app = fixture.CreateApp(o =>
         {
+            // An outbox of its own: on the fixture's shared one, another class's gateway could take a retry and schedule the
+            // next by its own Sending:RetrySchedule (30 s, then 2 min), so three attempts would not come in time.
+            fixture.RedisNamespaceFor(typeof(SendingRetryTests)).ApplyTo(o.Settings);
             o.Settings["Sending:RetrySchedule:0"] = "00:00:01";
             o.Settings["Sending:PollInterval"] = "00:00:00.200";
         });
