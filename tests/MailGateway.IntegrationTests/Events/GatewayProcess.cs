@@ -17,7 +17,20 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public string Address { get; }
 
+    /// <summary>Starts a gateway on a free port. The port is free when picked, but another server of the suite may bind
+    /// it before the gateway does (Kestrel then exits with "address already in use"): then again on another port.</summary>
     public static async Task<GatewayProcess> StartAsync(MailEnvironment env, string signingKey, IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (gateway, portTaken) = await TryStartAsync(env, signingKey, settings, ct);
+            if (gateway is not null) return gateway;
+            if (!portTaken || attempt == 3) throw new InvalidOperationException("The gateway process exited before it was healthy (see its log in gateway-logs).");
+        }
+    }
+
+    private static async Task<(GatewayProcess? Gateway, bool PortTaken)> TryStartAsync(MailEnvironment env, string signingKey,
+        IReadOnlyDictionary<string, string> settings, CancellationToken ct)
     {
         var port = FreePort();
         var address = $"http://127.0.0.1:{port}";
@@ -49,19 +62,31 @@ internal sealed class GatewayProcess : IAsyncDisposable
             ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "test-results", "gateway-logs"));
         Directory.CreateDirectory(logDir);
         var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(logDir, $"gateway-{port}.log"), append: true) { AutoFlush = true });
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.WriteLine(e.Data); };
+        var portTaken = false;
+        void Keep(string? line)
+        {
+            if (line is null) return;
+            log.WriteLine(line);
+            if (line.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) Volatile.Write(ref portTaken, true);
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var gateway = new GatewayProcess(process, address);
         using var http = new HttpClient();
         for (var i = 0; i < 300; i++)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The gateway process exited with {process.ExitCode}.");
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(ct); // the output handlers have seen every line
+                TestContext.Current.SendDiagnosticMessage($"The gateway process on port {port} exited with {process.ExitCode}.");
+                return (null, Volatile.Read(ref portTaken));
+            }
             try
             {
                 using var response = await http.GetAsync(address + "/health/live", ct);
-                if (response.StatusCode == HttpStatusCode.OK) return gateway;
+                if (response.StatusCode == HttpStatusCode.OK) return (gateway, false);
             }
             catch (HttpRequestException) { }
             await Task.Delay(100, ct);
