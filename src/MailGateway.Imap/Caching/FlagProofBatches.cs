@@ -67,28 +67,30 @@ internal sealed class FlagProofBatches
             slot.Running = batch;
             uids = [.. batch.Uids];
         }
+        IReadOnlyDictionary<uint, FlagEntry>? proven = null;
+        Exception? failure = null;
         try
         {
             Interlocked.Increment(ref _proofs);
-            batch.Done.TrySetResult(await prove(uids, cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-            batch.Done.TrySetCanceled(cancellationToken);
+            proven = await prove(uids, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            batch.Done.TrySetException(ex);
+            failure = ex;
         }
-        finally
+        // Clean up before the readers hear the outcome: the next proof starts as soon as they do (on another thread), and
+        // may end and remove the slot; this batch's clean-up then found no slot and failed the read that led it.
+        lock (_lock)
         {
-            lock (_lock)
+            if (_slots.TryGetValue(key, out var slot))
             {
-                var slot = _slots[key];
                 if (ReferenceEquals(slot.Running, batch)) slot.Running = null;
                 if (slot is { Running: null, Open: null }) _slots.Remove(key);
             }
         }
+        if (proven is not null) batch.Done.TrySetResult(proven);
+        else if (failure is OperationCanceledException) batch.Done.TrySetCanceled(cancellationToken);
+        else batch.Done.TrySetException(failure ?? new InvalidOperationException("The proof answered nothing."));
     }
 
     private sealed class Slot

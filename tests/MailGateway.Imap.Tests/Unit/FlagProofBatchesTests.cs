@@ -55,6 +55,24 @@ public sealed class FlagProofBatchesTests
         await Assert.ThrowsAsync<ImapUnavailableException>(() => b);
     }
 
+    /// <summary>The proof that follows a running one starts when the running one's result is set, on another thread, and
+    /// may end (and remove the mailbox's slot) before the running one's own clean-up: that clean-up must not fail the read
+    /// that led it (it threw KeyNotFoundException once in a full run).</summary>
+    [Fact]
+    public async Task A_proof_that_ends_before_the_previous_one_cleaned_up_fails_no_reader()
+    {
+        for (var i = 0; i < 2000; i++)
+        {
+            var batches = new FlagProofBatches();
+            var gate = new TaskCompletionSource<IReadOnlyDictionary<uint, FlagEntry>>();
+            var running = batches.ProveAsync("scope", "INBOX", 7, 1, (_, _) => gate.Task, Ct);
+            var next = batches.ProveAsync("scope", "INBOX", 7, 2, (uids, _) => Task.FromResult(Answer(uids, "next")), Ct);
+            gate.SetResult(Answer([1], "ok"));
+            Assert.Equal("ok", (await running)!.Value.Flags[0]);
+            Assert.Equal("next", (await next)!.Value.Flags[0]);
+        }
+    }
+
     [Fact]
     public async Task When_the_leading_read_is_cancelled_the_others_prove_anew()
     {
