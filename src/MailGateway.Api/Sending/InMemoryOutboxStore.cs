@@ -17,11 +17,7 @@ internal sealed class InMemoryOutboxStore(TimeProvider time) : IOutboxStore
     private readonly Dictionary<(string, string), (string Id, DateTimeOffset Until)> _keys = [];
 
     public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default) =>
-        AddAsync(submission, mime, dueAt, idempotencyKey, idempotencyWindow, 0, cancellationToken);
-
-    public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default)
+        TimeSpan idempotencyWindow, int maxPendingPerOwner = 0, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
@@ -68,18 +64,15 @@ internal sealed class InMemoryOutboxStore(TimeProvider time) : IOutboxStore
         lock (_lock) return Task.FromResult(_entries.GetValueOrDefault(id)?.Mime);
     }
 
-    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
-        ClaimAsync(now, lease, [], int.MaxValue, cancellationToken);
-
-    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
-        CancellationToken cancellationToken = default)
+    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string>? busyOwners = null,
+        int scanLimit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var entry = _entries.Values
                 .Where(e => (e.Lease is null && e.DueAt <= now) || (e.Lease is not null && e.LeaseUntil <= now))
                 .OrderBy(e => e.DueAt).Take(scanLimit)
-                .FirstOrDefault(e => !busyOwners.Contains(e.Submission.OwnerId));
+                .FirstOrDefault(e => busyOwners?.Contains(e.Submission.OwnerId) != true);
             if (entry is null) return Task.FromResult<OutboxClaim?>(null);
             entry.Lease = Guid.NewGuid().ToString("N");
             entry.LeaseUntil = now + lease;

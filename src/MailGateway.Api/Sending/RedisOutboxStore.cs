@@ -31,12 +31,8 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     private RedisKey IdempotencyKey(string accountId, string key) =>
         _prefix + "k:" + accountId + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default) =>
-        AddAsync(submission, mime, dueAt, idempotencyKey, idempotencyWindow, 0, cancellationToken);
-
     public async Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default)
+        TimeSpan idempotencyWindow, int maxPendingPerOwner = 0, CancellationToken cancellationToken = default)
     {
         var result = (string?)await Db.ScriptEvaluateAsync(AddScript,
             [SubmissionKey(submission.Id), MimeKey(submission.Id), _due, AccountKey(submission.AccountId),
@@ -83,11 +79,8 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
     public async Task<byte[]?> GetMimeAsync(string id, CancellationToken cancellationToken = default) =>
         (byte[]?)await Db.StringGetAsync(MimeKey(id)).ConfigureAwait(false);
 
-    public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
-        ClaimAsync(now, lease, [], 1000, cancellationToken);
-
-    public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
-        CancellationToken cancellationToken = default)
+    public async Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string>? busyOwners = null,
+        int scanLimit = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var token = Guid.NewGuid().ToString("N");
         var leftovers = _leftoverClaims.Take();
@@ -96,7 +89,7 @@ internal sealed partial class RedisOutboxStore(IConnectionMultiplexer redis, Red
         {
             result = await Db.ScriptEvaluateAsync(ClaimScript, [_due, _processing],
                 [now.ToUnixTimeMilliseconds(), (now + lease).ToUnixTimeMilliseconds(), token, _prefix, string.Join(',', leftovers), scanLimit,
-                 .. busyOwners.Select(o => (RedisValue)o)]).ConfigureAwait(false);
+                 .. (busyOwners ?? []).Select(o => (RedisValue)o)]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

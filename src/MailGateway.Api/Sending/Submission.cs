@@ -62,14 +62,10 @@ public interface IOutboxStore
 {
     /// <summary>Stores a new submission (due at <paramref name="dueAt"/>), unless <paramref name="idempotencyKey"/> already names
     /// one of the same account: then answers that one and stores nothing.</summary>
+    /// <remarks>Refuses (<see cref="OutboxFullException"/>) when the owner already has <paramref name="maxPendingPerOwner"/>
+    /// submissions waiting, scheduled or in flight (0 = no cap), counted atomically with the add.</remarks>
     Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, CancellationToken cancellationToken = default);
-
-    /// <summary>As above, but refuses (<see cref="OutboxFullException"/>) when the owner already has
-    /// <paramref name="maxPendingPerOwner"/> submissions waiting, scheduled or in flight (0 = no cap). Counted atomically
-    /// with the add.</summary>
-    Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-        TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default);
+        TimeSpan idempotencyWindow, int maxPendingPerOwner = 0, CancellationToken cancellationToken = default);
 
     Task<Submission?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken = default);
     Task<Submission?> GetAsync(string id, CancellationToken cancellationToken = default);
@@ -78,12 +74,10 @@ public interface IOutboxStore
 
     /// <summary>Takes the next due submission (or one whose lease expired: its instance died) under a lease; a queued or
     /// scheduled one becomes <c>sending</c>.</summary>
-    Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
-
-    /// <summary>As above, fairly: skips due submissions whose owner is in <paramref name="busyOwners"/> (this instance is
-    /// already sending one of theirs), looking at most <paramref name="scanLimit"/> due submissions deep.</summary>
-    Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
-        CancellationToken cancellationToken = default);
+    /// <remarks>Fair sharing: skips due submissions whose owner is in <paramref name="busyOwners"/> (this instance is already
+    /// sending one of theirs), looking at most <paramref name="scanLimit"/> due submissions deep.</remarks>
+    Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string>? busyOwners = null,
+        int scanLimit = int.MaxValue, CancellationToken cancellationToken = default);
 
     /// <summary>Records progress and keeps the lease (false: the lease was lost).</summary>
     Task<bool> CheckpointAsync(OutboxClaim claim, Submission updated, CancellationToken cancellationToken = default);

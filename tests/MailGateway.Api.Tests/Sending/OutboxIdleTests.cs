@@ -39,25 +39,15 @@ public sealed class OutboxIdleTests
         private int _claims;
         public int Claims => Volatile.Read(ref _claims);
 
-        public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _claims);
-            return inner.ClaimAsync(now, lease, cancellationToken);
-        }
-
-        public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string> busyOwners, int scanLimit,
-            CancellationToken cancellationToken = default)
+        public Task<OutboxClaim?> ClaimAsync(DateTimeOffset now, TimeSpan lease, IReadOnlyCollection<string>? busyOwners = null,
+            int scanLimit = int.MaxValue, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _claims);
             return inner.ClaimAsync(now, lease, busyOwners, scanLimit, cancellationToken);
         }
 
         public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-            TimeSpan idempotencyWindow, CancellationToken cancellationToken = default) =>
-            inner.AddAsync(submission, mime, dueAt, idempotencyKey, idempotencyWindow, cancellationToken);
-
-        public Task<(Submission Submission, bool Created)> AddAsync(Submission submission, byte[] mime, DateTimeOffset dueAt, string? idempotencyKey,
-            TimeSpan idempotencyWindow, int maxPendingPerOwner, CancellationToken cancellationToken = default) =>
+            TimeSpan idempotencyWindow, int maxPendingPerOwner = 0, CancellationToken cancellationToken = default) =>
             inner.AddAsync(submission, mime, dueAt, idempotencyKey, idempotencyWindow, maxPendingPerOwner, cancellationToken);
 
         public Task<Submission?> FindByIdempotencyKeyAsync(string accountId, string idempotencyKey, CancellationToken cancellationToken = default) =>

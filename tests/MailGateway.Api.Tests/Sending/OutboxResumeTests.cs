@@ -78,7 +78,7 @@ public sealed class OutboxResumeTests
             Id = Guid.NewGuid().ToString("N"), AccountId = Account.Id, OwnerId = Account.OwnerId, EnvelopeFrom = Account.Email,
             CreatedAt = now, SaveToSent = false, Recipients = [.. (recipients.Length > 0 ? recipients : ["b@example.org"]).Select(r => new SubmissionRecipient(r, "pending", null))],
         };
-        await store.AddAsync(submission, "From: a@example.org\r\nTo: b@example.org\r\nSubject: x\r\n\r\nx\r\n"u8.ToArray(), now, null, TimeSpan.FromHours(1), Ct);
+        await store.AddAsync(submission, "From: a@example.org\r\nTo: b@example.org\r\nSubject: x\r\n\r\nx\r\n"u8.ToArray(), now, null, TimeSpan.FromHours(1), cancellationToken: Ct);
         return submission;
     }
 
@@ -87,16 +87,16 @@ public sealed class OutboxResumeTests
     {
         var store = new InMemoryOutboxStore(TimeProvider.System);
         var submission = await AddAsync(store);
-        var first = await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct);
+        var first = await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), cancellationToken: Ct);
         Assert.Equal(SubmissionStates.Sending, first!.Submission.State);
         // The first instance recorded the 250 and died before anything else.
         Assert.True(await store.CheckpointAsync(first, first.Submission with
         {
             Accepted = true, State = SubmissionStates.Sent, Recipients = [.. first.Submission.Recipients.Select(r => r with { State = "accepted" })],
         }, Ct));
-        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct));
+        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), cancellationToken: Ct));
 
-        var resumed = await store.ClaimAsync(DateTimeOffset.UtcNow.AddSeconds(11), TimeSpan.FromSeconds(10), Ct);
+        var resumed = await store.ClaimAsync(DateTimeOffset.UtcNow.AddSeconds(11), TimeSpan.FromSeconds(10), cancellationToken: Ct);
         Assert.Equal(submission.Id, resumed!.Submission.Id);
         var (worker, smtp, events) = Worker(store);
         await worker.ProcessAsync(resumed, Ct);
@@ -104,7 +104,7 @@ public sealed class OutboxResumeTests
         Assert.Equal(0, smtp.Sends);
         Assert.Equal(SubmissionStates.Sent, (await store.GetAsync(submission.Id, Ct))!.State);
         Assert.Equal(MailEventTypes.MessageSent, Assert.Single(events.Events).Type);
-        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow.AddMinutes(5), TimeSpan.FromSeconds(10), Ct));
+        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow.AddMinutes(5), TimeSpan.FromSeconds(10), cancellationToken: Ct));
     }
 
     [Fact]
@@ -112,8 +112,8 @@ public sealed class OutboxResumeTests
     {
         var store = new InMemoryOutboxStore(TimeProvider.System);
         var submission = await AddAsync(store);
-        Assert.NotNull(await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct));
-        var resumed = await store.ClaimAsync(DateTimeOffset.UtcNow.AddSeconds(11), TimeSpan.FromSeconds(10), Ct);
+        Assert.NotNull(await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), cancellationToken: Ct));
+        var resumed = await store.ClaimAsync(DateTimeOffset.UtcNow.AddSeconds(11), TimeSpan.FromSeconds(10), cancellationToken: Ct);
         var (worker, smtp, events) = Worker(store);
         await worker.ProcessAsync(resumed!, Ct);
 
@@ -131,7 +131,7 @@ public sealed class OutboxResumeTests
         var submission = await AddAsync(store, "b@example.org", "c@example.org");
         var (worker, smtp, events) = Worker(store);
         smtp.Deferred.Add("c@example.org");
-        await worker.ProcessAsync((await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), Ct))!, Ct);
+        await worker.ProcessAsync((await store.ClaimAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(10), cancellationToken: Ct))!, Ct);
 
         var partly = (await store.GetAsync(submission.Id, Ct))!;
         Assert.Equal(SubmissionStates.Sent, partly.State);
@@ -141,7 +141,7 @@ public sealed class OutboxResumeTests
         Assert.Single(events.Events); // message.sent once, for the accepted ones
 
         smtp.Deferred.Clear();
-        var retry = await store.ClaimAsync(partly.NextAttemptAt!.Value.AddSeconds(1), TimeSpan.FromSeconds(10), Ct);
+        var retry = await store.ClaimAsync(partly.NextAttemptAt!.Value.AddSeconds(1), TimeSpan.FromSeconds(10), cancellationToken: Ct);
         await worker.ProcessAsync(retry!, Ct);
 
         Assert.Equal(2, smtp.Sends);
@@ -151,6 +151,6 @@ public sealed class OutboxResumeTests
         Assert.All(done.Recipients, r => Assert.Equal("accepted", r.State));
         Assert.Null(done.NextAttemptAt);
         Assert.Single(events.Events);
-        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow.AddHours(5), TimeSpan.FromSeconds(10), Ct));
+        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow.AddHours(5), TimeSpan.FromSeconds(10), cancellationToken: Ct));
     }
 }

@@ -21,13 +21,13 @@ public sealed class OutboxClaimStallTests
             Id = Guid.NewGuid().ToString("N"), AccountId = "a1", OwnerId = "o1", EnvelopeFrom = "a@example.org", CreatedAt = now,
             State = SubmissionStates.Queued, Recipients = [new SubmissionRecipient("b@example.org", "pending", null)],
         };
-        await store.AddAsync(submission, "Subject: x\r\n\r\nx\r\n"u8.ToArray(), now, null, TimeSpan.FromHours(1), ct);
+        await store.AddAsync(submission, "Subject: x\r\n\r\nx\r\n"u8.ToArray(), now, null, TimeSpan.FromHours(1), cancellationToken: ct);
         var lease = TimeSpan.FromMinutes(2);
 
         await redis.FreezeRedisAsync();
         try
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => store.ClaimAsync(DateTimeOffset.UtcNow, lease, ct));
+            await Assert.ThrowsAnyAsync<Exception>(() => store.ClaimAsync(DateTimeOffset.UtcNow, lease, cancellationToken: ct));
         }
         finally
         {
@@ -38,8 +38,8 @@ public sealed class OutboxClaimStallTests
             await Task.Delay(50, ct);
         Assert.Equal(SubmissionStates.Sending, (await store.GetAsync(submission.Id, ct))?.State);
 
-        var claim = await store.ClaimAsync(DateTimeOffset.UtcNow, lease, ct);
+        var claim = await store.ClaimAsync(DateTimeOffset.UtcNow, lease, cancellationToken: ct);
         Assert.Equal(submission.Id, claim?.Submission.Id);
-        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow, lease, ct)); // a live claim is not taken back
+        Assert.Null(await store.ClaimAsync(DateTimeOffset.UtcNow, lease, cancellationToken: ct)); // a live claim is not taken back
     }
 }

@@ -26,13 +26,13 @@ public sealed class OutboxCancelRaceTests
             Id = "cancel-race", AccountId = "acc-race", OwnerId = "owner-race", EnvelopeFrom = "a@example.test", CreatedAt = now,
             Recipients = [new SubmissionRecipient("b@example.test", "pending", null), new SubmissionRecipient("c@example.test", "pending", null)],
         };
-        await store.AddAsync(submission, [1, 2, 3], now, null, TimeSpan.Zero, _ct);
+        await store.AddAsync(submission, [1, 2, 3], now, null, TimeSpan.Zero, cancellationToken: _ct);
 
         // The cancel reads the record ...
         var read = (string)(await redis.GetDatabase().HashGetAsync(keys.InGroup("outbox", "s:" + submission.Id), "json"))!;
 
         // ... the worker claims it, one recipient is accepted, the other answered 451, and it goes back to the queue ...
-        var claim = await store.ClaimAsync(now, TimeSpan.FromMinutes(1), _ct);
+        var claim = await store.ClaimAsync(now, TimeSpan.FromMinutes(1), cancellationToken: _ct);
         Assert.NotNull(claim);
         var deferred = claim.Submission with
         {
@@ -55,6 +55,6 @@ public sealed class OutboxCancelRaceTests
         Assert.Equal(1, canceled.Attempts);
         Assert.Equal(451, canceled.LastReply!.Code);
         Assert.Equal("accepted", canceled.Recipients.Single(r => r.Address == "b@example.test").State);
-        Assert.Null(await store.ClaimAsync(now.AddMinutes(2), TimeSpan.FromMinutes(1), _ct));
+        Assert.Null(await store.ClaimAsync(now.AddMinutes(2), TimeSpan.FromMinutes(1), cancellationToken: _ct));
     }
 }
